@@ -1,0 +1,45 @@
+"""Every table of crmhub; importing this module registers them all on ``Base.metadata``."""
+
+from core.models.activities import ACTIVITY_TYPES, Activity, ActivityCustomer, ActivityRep
+from core.models.base import Base, UTCDateTime, utcnow
+from core.models.connectors import Connector, SyncRun
+from core.models.customers import Company, Customer, IdentityKey, SourceRecord
+from core.models.system import AppSetting, TaskDelivery, WorkerHeartbeat
+from core.models.users import ROLES, ApiToken, AuditEntry, LoginAttempt, OneTimeToken, User
+from core.models.webhooks import (
+    Delivery,
+    DeliveryAttempt,
+    InboundEvent,
+    OutboxEvent,
+    WebhookEndpoint,
+)
+
+__all__ = [
+    "ACTIVITY_TYPES",
+    "ROLES",
+    "Activity",
+    "ActivityCustomer",
+    "ActivityRep",
+    "ApiToken",
+    "AppSetting",
+    "AuditEntry",
+    "Base",
+    "Company",
+    "Connector",
+    "Customer",
+    "Delivery",
+    "DeliveryAttempt",
+    "IdentityKey",
+    "InboundEvent",
+    "LoginAttempt",
+    "OneTimeToken",
+    "OutboxEvent",
+    "SourceRecord",
+    "SyncRun",
+    "TaskDelivery",
+    "UTCDateTime",
+    "User",
+    "WebhookEndpoint",
+    "WorkerHeartbeat",
+    "utcnow",
+]

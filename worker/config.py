@@ -1,0 +1,60 @@
+"""Celery configuration derived from crmhub settings.
+
+The reliability settings here are the ones RELIABILITY.md requires; tests run tasks in
+real worker processes and read them back, so a change here that weakens them fails.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from kombu import Queue
+
+from core.settings import Settings
+from worker.queues import QUEUE_NAMES, broker_transport_options
+
+# Tasks route to queues by module, so a slow backfill never delays webhook intake.
+TASK_ROUTES = {
+    "worker.tasks.sync.*": {"queue": "sync"},
+    "worker.tasks.ingest.*": {"queue": "ingest"},
+    "worker.tasks.deliver.*": {"queue": "deliver"},
+}
+
+BEAT_SCHEDULE = {
+    "beat-tick": {"task": "worker.tasks.maintenance.beat_tick", "schedule": timedelta(seconds=30)},
+    "purge-old-rows": {"task": "worker.tasks.maintenance.purge", "schedule": timedelta(hours=1)},
+}
+
+TASK_MODULES = ("worker.tasks.maintenance",)
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    transport_options: dict[str, Any] = dict(broker_transport_options(settings.broker_url))
+    if not settings.broker_is_sql:
+        # Longer than the longest task, or Redis hands a running task to a second worker.
+        transport_options["visibility_timeout"] = settings.visibility_timeout
+    return {
+        "broker_url": settings.broker_url,
+        "broker_transport_options": transport_options,
+        "broker_connection_retry_on_startup": True,
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": settings.task_time_limit,
+        "task_soft_time_limit": max(settings.task_time_limit - 30, 5),
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "task_default_queue": "default",
+        "task_queues": tuple(Queue(name) for name in QUEUE_NAMES),
+        "task_routes": TASK_ROUTES,
+        "task_create_missing_queues": False,
+        "beat_schedule": BEAT_SCHEDULE,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "worker_hijack_root_logger": False,
+        "worker_send_task_events": False,
+    }
