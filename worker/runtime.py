@@ -43,5 +43,7 @@ def current() -> Runtime:
 
 @worker_process_init.connect
 def _after_fork(**_kwargs: Any) -> None:
+    # close=False: forget the parent's connections without closing them. Closing them
+    # here would end the parent's PostgreSQL sessions and drop its SQLite file locks.
     if _runtime is not None:
-        _runtime.database.dispose()
+        _runtime.database.engine.dispose(close=False)
