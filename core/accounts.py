@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
@@ -20,6 +22,7 @@ from core.passwords import (
 
 SETUP_PURPOSE = "first-admin"
 SETUP_LINK_LIFETIME = timedelta(hours=24)
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 class AccountError(ValueError):
@@ -85,12 +88,19 @@ def authenticate(
     if (recent or 0) >= policy.max_failures:
         raise TooManyAttempts(policy.window_seconds)
     user = session.scalar(select(User).where(User.email == address, User.active.is_(True)))
-    if user is None or not verify_password(password, user.password_hash):
+    # An unknown address costs the same scrypt work, so timing does not reveal accounts.
+    stored = user.password_hash if user is not None else _decoy_hash()
+    if not verify_password(password, stored) or user is None:
         session.add(LoginAttempt(email=address, remote_addr=remote_addr))
         return None
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == address))
     user.last_login_at = utcnow()
     return user
+
+
+@cache
+def _decoy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def has_users(session: Session) -> bool:
@@ -136,7 +146,10 @@ def complete_setup(session: Session, token: str, email: str, password: str, name
 
 
 def _live_setup_token(session: Session, token: str) -> OneTimeToken | None:
-    row = session.scalar(select(OneTimeToken).where(OneTimeToken.token_hash == token_hash(token)))
+    """The unused, unexpired token row, locked so two submissions cannot both use it."""
+    row = session.scalar(
+        select(OneTimeToken).where(OneTimeToken.token_hash == token_hash(token)).with_for_update()
+    )
     if row is None or row.purpose != SETUP_PURPOSE or row.used_at is not None:
         return None
     return row if row.expires_at > utcnow() else None
@@ -167,5 +180,7 @@ def find_api_token(session: Session, plaintext: str) -> ApiToken | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(plaintext)))
     if row is None or row.revoked_at is not None:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
+        row.last_used_at = now  # coarse, so a busy client does not write on every call
     return row

@@ -60,8 +60,18 @@ class PostgresServer:
 
     def create_database(self, name: str) -> str:
         subprocess.run(
-            _as_postgres([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                          "-U", "postgres", name]),
+            _as_postgres(
+                [
+                    str(PG_BIN / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    "postgres",
+                    name,
+                ]
+            ),
             check=True,
             capture_output=True,
         )
@@ -69,16 +79,36 @@ class PostgresServer:
 
     def stop(self) -> None:
         subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"),
-                          "-m", "fast", "-w", "stop"]),
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.directory / "data"),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ]
+            ),
             check=False,
             capture_output=True,
         )
 
     def start(self) -> None:
         subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"),
-                          "-l", str(self.directory / "log"), "-w", "-t", "60", "start"]),
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.directory / "data"),
+                    "-l",
+                    str(self.directory / "log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ]
+            ),
             check=True,
             capture_output=True,
         )
@@ -93,8 +123,20 @@ def start_postgres() -> PostgresServer:
         os.chown(directory, entry.pw_uid, entry.pw_gid)
     port = free_port()
     subprocess.run(
-        _as_postgres([str(PG_BIN / "initdb"), "-D", str(directory / "data"), "-U", "postgres",
-                      "-A", "trust", "-E", "UTF8", "--no-sync"]),
+        _as_postgres(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(directory / "data"),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        ),
         check=True,
         capture_output=True,
     )
@@ -129,9 +171,23 @@ class RedisServer:
         if redis is None:
             raise RuntimeError("redis-server not found; run `make test`")
         self.process = subprocess.Popen(
-            [redis, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-             "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-             "--protected-mode", "yes"],
+            [
+                redis,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--protected-mode",
+                "yes",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

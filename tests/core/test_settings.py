@@ -39,16 +39,18 @@ def test_keys_are_generated_once_with_owner_only_permissions(tmp_path: Path) -> 
 
 def test_environment_overrides_and_postgres_driver(tmp_path: Path) -> None:
     key = Fernet.generate_key().decode()
-    settings = load_settings(_env(
-        tmp_path,
-        CRMHUB_DATABASE_URL="postgresql://u:p@db:5432/crm",
-        CRMHUB_BROKER_URL="redis://redis:6379/0",
-        CRMHUB_PORT="9000",
-        CRMHUB_BASE_URL="https://crm.example.com/",
-        CRMHUB_SECRET_KEY="x" * 40,
-        CRMHUB_ENCRYPTION_KEYS=f"{key}, {Fernet.generate_key().decode()}",
-        CRMHUB_OUTBOUND_ALLOWLIST="127.0.0.1/32, 10.0.0.0/8",
-    ))
+    settings = load_settings(
+        _env(
+            tmp_path,
+            CRMHUB_DATABASE_URL="postgresql://u:p@db:5432/crm",
+            CRMHUB_BROKER_URL="redis://redis:6379/0",
+            CRMHUB_PORT="9000",
+            CRMHUB_BASE_URL="https://crm.example.com/",
+            CRMHUB_SECRET_KEY="x" * 40,
+            CRMHUB_ENCRYPTION_KEYS=f"{key}, {Fernet.generate_key().decode()}",
+            CRMHUB_OUTBOUND_ALLOWLIST="127.0.0.1/32, 10.0.0.0/8",
+        )
+    )
     assert settings.database_url == "postgresql+psycopg://u:p@db:5432/crm"
     assert settings.port == 9000
     assert settings.base_url == "https://crm.example.com"

@@ -26,8 +26,14 @@ def _writer(url: str, worker: int) -> int:
         try:
             with database.session() as session:
                 seen = session.scalar(select(func.count(AuditEntry.id)))
-                session.add(AuditEntry(actor=f"w{worker}", action="probe", target=str(index),
-                                       details={"seen": seen}))
+                session.add(
+                    AuditEntry(
+                        actor=f"w{worker}",
+                        action="probe",
+                        target=str(index),
+                        details={"seen": seen},
+                    )
+                )
         except Exception:
             errors += 1
     database.dispose()

@@ -26,8 +26,13 @@ def test_rotate_all_reencrypts_every_column_with_the_new_key(database: Database)
     old = Vault([old_key])
     with database.session() as session:
         session.add(Connector(kind="gmail", name="ann", credentials_encrypted=old.encrypt("tok")))
-        session.add(WebhookEndpoint(url="https://h.example/", secret_encrypted=old.encrypt("s1"),
-                                    previous_secret_encrypted=old.encrypt("s0")))
+        session.add(
+            WebhookEndpoint(
+                url="https://h.example/",
+                secret_encrypted=old.encrypt("s1"),
+                previous_secret_encrypted=old.encrypt("s0"),
+            )
+        )
     with database.session() as session:
         assert rotate_all(session, Vault([new_key, old_key])) == 3
     only_new = Vault([new_key])
