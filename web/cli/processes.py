@@ -97,6 +97,7 @@ def web(workers: int) -> None:
             ctx.settings.log_level.lower(),
             "--name",
             "crmhub-web",
+            "--no-control-socket",  # no admin socket in $HOME shared by every instance
             "web.app:create_app()",
         ],
     )
