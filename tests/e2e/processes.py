@@ -65,6 +65,8 @@ class Child:
         finally:
             self.kill_group()
             self._pump_thread.join(timeout=10)
+            if self.process.stdout is not None:
+                self.process.stdout.close()
 
     def output(self) -> list[str]:
         """Every line printed so far (call after ``wait``), blank lines left out."""
