@@ -102,42 +102,36 @@ def list_workers(database: Database, heartbeat_interval: float) -> list[WorkerIn
 
 def recent_errors(database: Database, limit: int = RECENT_ERRORS) -> list[ErrorInfo]:
     """The newest failures across sync runs, inbound events, deliveries and poisoned tasks."""
+    sources = (
+        (
+            SyncRun,
+            SyncRun.status == "failed",
+            SyncRun.id.desc(),
+            lambda r: ErrorInfo(r.finished_at or r.created_at, f"sync run {r.id}", r.error),
+        ),
+        (
+            InboundEvent,
+            InboundEvent.status == "failed",
+            InboundEvent.id.desc(),
+            lambda r: ErrorInfo(r.received_at, f"inbound event {r.id}", r.error),
+        ),
+        (
+            Delivery,
+            Delivery.status == "failed",
+            Delivery.id.desc(),
+            lambda r: ErrorInfo(r.updated_at, f"delivery {r.id}", r.last_error),
+        ),
+        (
+            TaskDelivery,
+            TaskDelivery.state == "poisoned",
+            TaskDelivery.last_seen.desc(),
+            lambda r: ErrorInfo(r.last_seen, f"task {r.name}", r.error),
+        ),
+    )
+    errors: list[ErrorInfo] = []
     with database.session() as session:
-        errors = [
-            ErrorInfo(run.finished_at or run.created_at, f"sync run {run.id}", run.error)
-            for run in session.scalars(
-                select(SyncRun)
-                .where(SyncRun.status == "failed")
-                .order_by(SyncRun.id.desc())
-                .limit(limit)
-            )
-        ]
-        errors += [
-            ErrorInfo(event.received_at, f"inbound event {event.id}", event.error)
-            for event in session.scalars(
-                select(InboundEvent)
-                .where(InboundEvent.status == "failed")
-                .order_by(InboundEvent.id.desc())
-                .limit(limit)
-            )
-        ]
-        errors += [
-            ErrorInfo(delivery.updated_at, f"delivery {delivery.id}", delivery.last_error)
-            for delivery in session.scalars(
-                select(Delivery)
-                .where(Delivery.status == "failed")
-                .order_by(Delivery.id.desc())
-                .limit(limit)
-            )
-        ]
-        errors += [
-            ErrorInfo(task.last_seen, f"task {task.name}", task.error)
-            for task in session.scalars(
-                select(TaskDelivery)
-                .where(TaskDelivery.state == "poisoned")
-                .order_by(TaskDelivery.last_seen.desc())
-                .limit(limit)
-            )
-        ]
+        for model, failed, newest_first, describe in sources:
+            query = select(model).where(failed).order_by(newest_first).limit(limit)
+            errors += [describe(row) for row in session.scalars(query)]
     errors.sort(key=lambda error: error.at, reverse=True)
     return errors[:limit]
