@@ -72,6 +72,15 @@ class Child:
         """Every line printed so far (call after ``wait``), blank lines left out."""
         return [line for line in [*self.seen, *self.lines.queue] if line.strip()]
 
+    def stop(self) -> None:
+        """Ask politely (SIGINT to the group, as Ctrl-C would), then kill what is left."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=45)
+        self.kill_group()
+
     def kill_group(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -83,6 +92,17 @@ def crmhub_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env["CRMHUB_DATA_DIR"] = str(data_dir)
     env.update(extra)
     return env
+
+
+def processes_with_env(entry: str) -> list[int]:
+    """Pids whose environment holds ``entry`` (e.g. a test's unique CRMHUB_DATA_DIR)."""
+    needle = entry.encode()
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        with contextlib.suppress(OSError):
+            if needle in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+    return found
 
 
 def group_alive(pgid: int) -> bool:

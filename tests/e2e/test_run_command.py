@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.processes import ROOT, Child, crmhub_env, group_alive
+from tests.e2e.processes import ROOT, Child, crmhub_env, group_alive, processes_with_env
 from tests.servers import free_port
 from tests.waiting import wait_until
+from web.cli.supervisor import port_in_use
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +27,7 @@ def hub(tmp_path: Path) -> Iterator[Child]:
     env = crmhub_env(tmp_path / "var", CRMHUB_PORT=str(port), CRMHUB_HEARTBEAT_INTERVAL="1")
     child = Child(["make", "--no-print-directory", "run"], env=env, cwd=ROOT)
     yield child
-    child.kill_group()
+    child.stop()
 
 
 def test_make_run_serves_setup_and_a_live_dashboard(hub: Child, page: Page, tmp_path: Path) -> None:
@@ -93,3 +94,23 @@ def test_run_reports_an_unreachable_broker_in_one_line(tmp_path: Path) -> None:
     output = child.output()
     assert len(output) == 1
     assert output[0].startswith("Error: cannot reach the broker at redis://127.0.0.1")
+
+
+def test_children_stop_when_the_supervisor_is_killed(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    port = free_port()
+    env = crmhub_env(data_dir, CRMHUB_PORT=str(port))
+    child = Child([str(ROOT / ".venv" / "bin" / "crmhub"), "run"], env=env)
+    try:
+        child.expect(r"crmhub is running at")
+        marker = f"CRMHUB_DATA_DIR={data_dir}"
+        assert len(processes_with_env(marker)) >= 4  # supervisor, web, worker, beat
+        child.process.kill()  # SIGKILL: the supervisor gets no chance to clean up
+        wait_until(
+            lambda: not processes_with_env(marker),
+            timeout=60,
+            message="children of a killed supervisor kept running",
+        )
+        assert not port_in_use(port)
+    finally:
+        child.stop()

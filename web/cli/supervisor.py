@@ -7,6 +7,8 @@ the others are stopped too: a half-running hub is worse than a stopped one.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import signal
 import socket
 import subprocess
@@ -17,6 +19,7 @@ from types import FrameType
 STOP_TIMEOUT = 30.0
 START_TIMEOUT = 60.0
 POLL_INTERVAL = 0.2
+PR_SET_PDEATHSIG = 1
 
 
 class Supervisor:
@@ -32,7 +35,11 @@ class Supervisor:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._on_signal)
         for name, command in self.commands.items():
-            self.children[name] = subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            self.children[name] = subprocess.Popen(  # noqa: S603 - our own commands
+                command,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads run yet here
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while not port_in_use(self.web_port):
             dead = self._first_dead()
@@ -73,6 +80,16 @@ class Supervisor:
 
     def _on_signal(self, _signum: int, _frame: FrameType | None) -> None:
         self._stop.set()
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM if the supervisor dies, even by SIGKILL (Linux).
+
+    Children live in their own sessions so that Ctrl-C reaches only the supervisor;
+    without this, a supervisor killed outright would leave them running.
+    """
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def port_in_use(port: int) -> bool:
