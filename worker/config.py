@@ -18,15 +18,21 @@ from worker.queues import QUEUE_NAMES, broker_transport_options
 TASK_ROUTES = {
     "worker.tasks.sync.*": {"queue": "sync"},
     "worker.tasks.ingest.*": {"queue": "ingest"},
+    "worker.tasks.imports.*": {"queue": "ingest"},
     "worker.tasks.deliver.*": {"queue": "deliver"},
 }
 
 BEAT_SCHEDULE = {
     "beat-tick": {"task": "worker.tasks.maintenance.beat_tick", "schedule": timedelta(seconds=30)},
     "purge-old-rows": {"task": "worker.tasks.maintenance.purge", "schedule": timedelta(hours=1)},
+    "requeue-queued-imports": {
+        "task": "worker.tasks.imports.requeue_queued_imports",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
 }
 
-TASK_MODULES = ("worker.tasks.maintenance",)
+TASK_MODULES = ("worker.tasks.maintenance", "worker.tasks.imports")
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:

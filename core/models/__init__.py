@@ -4,6 +4,14 @@ from core.models.activities import ACTIVITY_TYPES, Activity, ActivityCustomer, A
 from core.models.base import Base, UTCDateTime, utcnow
 from core.models.connectors import Connector, SyncRun
 from core.models.customers import Company, Customer, IdentityKey, SourceRecord
+from core.models.identity import (
+    REVIEW_REASONS,
+    REVIEW_STATUSES,
+    CustomerMerge,
+    NonMatch,
+    ReviewItem,
+    SharedKey,
+)
 from core.models.system import AppSetting, TaskDelivery, WorkerHeartbeat
 from core.models.users import ROLES, ApiToken, AuditEntry, LoginAttempt, OneTimeToken, User
 from core.models.webhooks import (
@@ -16,6 +24,8 @@ from core.models.webhooks import (
 
 __all__ = [
     "ACTIVITY_TYPES",
+    "REVIEW_REASONS",
+    "REVIEW_STATUSES",
     "ROLES",
     "Activity",
     "ActivityCustomer",
@@ -27,13 +37,17 @@ __all__ = [
     "Company",
     "Connector",
     "Customer",
+    "CustomerMerge",
     "Delivery",
     "DeliveryAttempt",
     "IdentityKey",
     "InboundEvent",
     "LoginAttempt",
+    "NonMatch",
     "OneTimeToken",
     "OutboxEvent",
+    "ReviewItem",
+    "SharedKey",
     "SourceRecord",
     "SyncRun",
     "TaskDelivery",

@@ -48,6 +48,10 @@ class ActivityCustomer(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    # The source record whose key linked the activity, so a split can take it along.
+    source_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source_records.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ActivityRep(Base):

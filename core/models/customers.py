@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
@@ -66,18 +66,25 @@ class SourceRecord(Base):
     link_rule: Mapped[str] = mapped_column(String(64), default="")
     link_explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
     linked_at: Mapped[datetime | None]
+    # What matching compares, computed once from ``mapped`` (see core.identity.features).
+    match_features: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # When the content last changed: "most recent" survivorship must not see link moves.
+    content_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class IdentityKey(Base):
-    """A normalized match key (email, E.164 phone, external id) of a source record."""
+    """A normalized match key of a source record.
+
+    Deterministic kinds ("email", "phone") link on their own; blocking kinds ("name",
+    "postal_code", ...) only nominate candidates; "f_*" kinds count value frequencies
+    for the Fellegi-Sunter u-probabilities. ``customer_id`` follows the source record.
+    """
 
     __tablename__ = "identity_keys"
-    __table_args__ = (
-        UniqueConstraint("kind", "value", "source_record_id"),
-        Index("ix_identity_keys_kind_value", "kind", "value"),
-    )
+    # The unique constraint's index also serves lookups by (kind, value).
+    __table_args__ = (UniqueConstraint("kind", "value", "source_record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from web.api import audit, identity, system
+from web.api import audit, customers, identity, system
 from web.api.spec import ProblemApi
 
-BLUEPRINTS = (system.blueprint, identity.blueprint, audit.blueprint)
+BLUEPRINTS = (system.blueprint, identity.blueprint, customers.blueprint, audit.blueprint)
 
 
 def install(app: Flask, csrf: CSRFProtect) -> ProblemApi:

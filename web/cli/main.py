@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from web.cli import admin, processes, status
+from web.cli import admin, exports, identity_cmds, imports, processes, status
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,6 +24,9 @@ cli.add_command(status.status)
 cli.add_command(admin.user)
 cli.add_command(admin.token)
 cli.add_command(admin.rotate_keys)
+cli.add_command(imports.import_group)
+cli.add_command(exports.export_group)
+cli.add_command(identity_cmds.identity_group)
 
 
 def main() -> None:

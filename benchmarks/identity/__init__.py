@@ -1,0 +1,1 @@
+"""Identity resolution benchmark: generated contacts with known truth, imported and scored."""

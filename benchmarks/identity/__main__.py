@@ -1,0 +1,3 @@
+from benchmarks.identity.runner import main
+
+main()

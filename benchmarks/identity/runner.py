@@ -1,0 +1,191 @@
+"""Run the identity benchmark: generate, bulk-import, resolve one by one, score, print.
+
+    python -m benchmarks.identity --size 10k [--database-url postgresql://...]
+
+Without ``--database-url`` the store is a fresh SQLite file in a temporary folder.
+A PostgreSQL database must be empty; its schema is created or upgraded first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+import tracemalloc
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from benchmarks.identity.generator import GeneratedRecord, generate, parse_size
+from benchmarks.identity.metrics import Evaluation, evaluate
+from benchmarks.identity.report import print_report
+from benchmarks.identity.variants import SOURCES
+from connectors.base import SourceItem
+from connectors.csvimport.rows import PreparedRow, RefusedRow, prepare_row
+from core import migrate
+from core.db import Database
+from core.identity import ingest_batch, ingest_customer
+from core.models import Connector, Customer, SourceRecord
+from mapping import load_default_mapping
+
+_NO_CUSTOMER = -1
+
+
+@dataclass
+class Run:
+    size: int
+    database: Database
+    connectors: dict[str, int]
+    truth: array = field(default_factory=lambda: array("i"))
+    bulk_seconds: float = 0.0
+    bulk_records: int = 0
+    refused: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    actions: dict[str, int] = field(default_factory=dict)
+
+
+def main() -> None:
+    args = _arguments()
+    size = parse_size(args.size)
+    with tempfile.TemporaryDirectory(prefix="identity-bench-") as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        database = _prepared_database(url)
+        run = Run(size, database, _connectors(database))
+        records = generate(size + args.incremental, args.seed)
+        if args.tracemalloc:
+            tracemalloc.start()
+        _bulk(run, _take(records, size), args.chunk_size)
+        traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
+        _incremental(run, records)
+        evaluation = _score(run)
+        print_report(run, evaluation, _peak_rss_mb(), traced_peak, args)
+        database.dispose()
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="identity resolution benchmark")
+    parser.add_argument("--size", default="10k", help="records in the bulk load: 10k, 100k, 1m")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
+    parser.add_argument("--incremental", type=int, default=1000, help="records resolved one by one")
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
+    return parser.parse_args()
+
+
+def _prepared_database(url: str) -> Database:
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    database = Database(url)
+    migrate.upgrade(database)
+    with database.session() as session:
+        if session.scalar(select(func.count()).select_from(SourceRecord)):
+            raise SystemExit("the database already holds source records: give an empty one")
+    return database
+
+
+def _connectors(database: Database) -> dict[str, int]:
+    """One connector per generated source, as if each were a separate CSV import."""
+    with database.session() as session:
+        rows = {name: Connector(kind="csvimport", name=f"bench {name}") for name in SOURCES}
+        session.add_all(rows.values())
+        session.flush()
+        return {name: row.id for name, row in rows.items()}
+
+
+def _take(records: Iterator[GeneratedRecord], count: int) -> Iterator[GeneratedRecord]:
+    for _ in range(count):
+        yield next(records)
+
+
+def _bulk(run: Run, records: Iterable[GeneratedRecord], chunk_size: int) -> None:
+    """Records grouped per source into chunks; only mapping and ingest are timed."""
+    pending: dict[str, list[GeneratedRecord]] = {name: [] for name in SOURCES}
+    for record in records:
+        run.truth.append(record.person)
+        batch = pending[record.source]
+        batch.append(record)
+        if len(batch) >= chunk_size:
+            _ingest_chunk(run, record.source, batch)
+            batch.clear()
+    for source, batch in pending.items():
+        if batch:
+            _ingest_chunk(run, source, batch)
+
+
+def _ingest_chunk(run: Run, source: str, batch: list[GeneratedRecord]) -> None:
+    started = time.perf_counter()
+    ready = [row for row in map(_prepared, batch) if row is not None]
+    items = [(row.external_id, row.raw, row.mapped) for row in ready]
+    results = ingest_batch(run.database, run.connectors[source], items, chunk_size=len(items))
+    run.bulk_seconds += time.perf_counter() - started
+    run.bulk_records += len(batch)
+    run.refused += len(batch) - len(ready)
+    for result in results:
+        run.actions[result.action] = run.actions.get(result.action, 0) + 1
+
+
+def _prepared(record: GeneratedRecord) -> PreparedRow | None:
+    row = {"external_id": record.external_id, **record.row}
+    try:
+        return prepare_row(SourceItem(row, None, record.index), _MAPPING, {})
+    except RefusedRow:
+        return None
+
+
+def _incremental(run: Run, records: Iterable[GeneratedRecord]) -> None:
+    """Each record resolved alone in its own transaction, on top of the loaded store."""
+    for record in records:
+        run.truth.append(record.person)
+        started = time.perf_counter()
+        ready = _prepared(record)
+        if ready is not None:
+            with run.database.session() as session:
+                ingest_customer(
+                    session,
+                    connector_id=run.connectors[record.source],
+                    external_id=ready.external_id,
+                    raw=ready.raw,
+                    mapped=ready.mapped,
+                )
+        run.latencies_ms.append((time.perf_counter() - started) * 1000)
+
+
+def _score(run: Run) -> Evaluation:
+    return evaluate(_labels(run))
+
+
+def _labels(run: Run) -> Iterator[tuple[int, int]]:
+    """(customer, person) per stored record; merged customers followed to the winner."""
+    with run.database.session() as session:
+        merged = dict(
+            session.execute(
+                select(Customer.id, Customer.merged_into_id).where(
+                    Customer.merged_into_id.is_not(None)
+                )
+            ).all()
+        )
+        rows = session.execute(
+            select(SourceRecord.external_id, SourceRecord.customer_id)
+        ).yield_per(10_000)
+        for external_id, customer_id in rows:
+            index = int(external_id.rsplit("-", 1)[1])
+            customer = _winner(customer_id, merged) if customer_id else _NO_CUSTOMER - index
+            yield customer, run.truth[index]
+
+
+def _winner(customer_id: int, merged: dict[int, int]) -> int:
+    seen = 0
+    while customer_id in merged and seen < 100:
+        customer_id, seen = merged[customer_id], seen + 1
+    return customer_id
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+_MAPPING = load_default_mapping("csvimport", "customer")

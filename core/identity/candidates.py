@@ -1,0 +1,219 @@
+"""Candidates for a chunk of records, fetched with a handful of bulk queries.
+
+For every key of the chunk the index knows how many stored records hold it (value
+frequencies, for u) and, per customer, one record holding it (to compare with).
+Records decided earlier in the same chunk are added as they go, so two records of one
+person in one import link to each other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.identity.features import DETERMINISTIC_KINDS, Features, split_key
+from core.identity.options import IdentityOptions
+from core.models import IdentityKey, NonMatch, SharedKey, SourceRecord
+
+SLICE = 2000  # bound parameters per query
+
+
+@dataclass(eq=False)
+class NewCustomer:
+    """A customer the chunk will create."""
+
+    row: Any = None  # the Customer once written
+
+
+CustomerRef = int | NewCustomer
+
+
+@dataclass(eq=False)
+class Holder:
+    """A record that holds a key: a stored one (``record_id``) or one of this chunk."""
+
+    features: Features
+    customer: CustomerRef
+    record_id: int | None = None
+    pending: Any = None  # the chunk item; its record id is known once written
+
+    @property
+    def current_record_id(self) -> int | None:
+        if self.record_id is not None:
+            return self.record_id
+        record = getattr(self.pending, "record", None)
+        return getattr(record, "id", None)
+
+
+@dataclass
+class CandidateIndex:
+    options: IdentityOptions
+    total: int
+    holders: dict[str, list[Holder]] = field(default_factory=lambda: defaultdict(list))
+    counts: Counter[str] = field(default_factory=Counter)
+    demoted: set[str] = field(default_factory=set)
+    newly_demoted: dict[str, int] = field(default_factory=dict)
+    non_matches: dict[int, set[int]] = field(default_factory=dict)
+    record_customers: dict[int, CustomerRef] = field(default_factory=dict)
+
+    def usable(self, key: str) -> bool:
+        """A key nominates candidates unless demoted or held by too many records."""
+        return key not in self.demoted and self.counts[key] <= self.options.max_block_size
+
+    def exact_u(self, _field: str, key: str, prior_u: float) -> float:
+        """Share of records holding this value, smoothed toward ``prior_u``."""
+        prior = self.options.frequency_prior
+        return (self.counts[key] + prior * prior_u) / (self.total + prior)
+
+    def blocked(self, record_id: int | None) -> set[CustomerRef]:
+        """Customers holding a record someone said is not this one."""
+        others = self.non_matches.get(record_id, set()) if record_id is not None else set()
+        return {self.record_customers[o] for o in others if o in self.record_customers}
+
+    def demote(self, key: str, people: int) -> None:
+        self.demoted.add(key)
+        self.newly_demoted[key] = people
+
+    def add(self, features: Features, customer: CustomerRef, pending: Any) -> None:
+        """Make a just-decided record visible to the rest of the chunk."""
+        holder = Holder(features, customer, pending=pending)
+        for key in {*features.deterministic_keys(), *features.blocks}:
+            self.holders[key] = [h for h in self.holders[key] if h.customer != customer]
+            self.holders[key].append(holder)
+        self.counts.update(features.all_keys())
+        self.total += 1
+        record_id = holder.current_record_id
+        if record_id is not None:
+            self.record_customers[record_id] = customer
+
+
+def load_index(
+    session: Session,
+    features: Iterable[Features],
+    record_ids: Iterable[int],
+    total: int,
+    options: IdentityOptions,
+) -> CandidateIndex:
+    """Counts, demotions, holders and non-matches for a chunk: four or five queries."""
+    index = CandidateIndex(options=options, total=total)
+    keys = sorted({key for f in features for key in f.all_keys()})
+    index.counts.update(_count(session, keys))
+    lookups = [k for k in keys if not k.startswith("f_") and index.counts[k]]
+    index.demoted = _demoted(
+        session, [k for k in lookups if split_key(k)[0] in DETERMINISTIC_KINDS]
+    )
+    wanted = [k for k in lookups if index.usable(k) or split_key(k)[0] in DETERMINISTIC_KINDS]
+    holders = _holders(session, [k for k in wanted if k not in index.demoted])
+    _attach(session, index, holders)
+    _load_non_matches(session, index, list(record_ids))
+    return index
+
+
+def _key_filter(keys: list[str]) -> Any:
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        kind, value = split_key(key)
+        by_kind[kind].append(value)
+    return or_(
+        *(
+            and_(IdentityKey.kind == kind, IdentityKey.value.in_(vals))
+            for kind, vals in by_kind.items()
+        )
+    )
+
+
+def _slices(keys: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(keys), SLICE):
+        yield keys[start : start + SLICE]
+
+
+def _count(session: Session, keys: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for part in _slices(keys):
+        rows = session.execute(
+            select(IdentityKey.kind, IdentityKey.value, func.count())
+            .where(_key_filter(part))
+            .group_by(IdentityKey.kind, IdentityKey.value)
+        )
+        counts.update({f"{kind}:{value}": n for kind, value, n in rows})
+    return counts
+
+
+def _demoted(session: Session, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    pairs = [split_key(k) for k in keys]
+    found = session.execute(
+        select(SharedKey.kind, SharedKey.value).where(
+            SharedKey.value.in_([v for _, v in pairs]), SharedKey.kind.in_({k for k, _ in pairs})
+        )
+    )
+    return {f"{kind}:{value}" for kind, value in found} & set(keys)
+
+
+def _holders(session: Session, keys: list[str]) -> list[tuple[str, int, int]]:
+    """(key, customer id, newest record id) for each customer holding each key."""
+    found: list[tuple[str, int, int]] = []
+    for part in _slices(keys):
+        rows = session.execute(
+            select(
+                IdentityKey.kind,
+                IdentityKey.value,
+                IdentityKey.customer_id,
+                func.max(IdentityKey.source_record_id),
+            )
+            .where(_key_filter(part), IdentityKey.customer_id.is_not(None))
+            .group_by(IdentityKey.kind, IdentityKey.value, IdentityKey.customer_id)
+        )
+        found.extend(
+            (f"{kind}:{value}", customer, record) for kind, value, customer, record in rows
+        )
+    return found
+
+
+def _attach(session: Session, index: CandidateIndex, holders: list[tuple[str, int, int]]) -> None:
+    record_ids = sorted({record_id for _, _, record_id in holders})
+    features = _features(session, record_ids)
+    by_record: dict[int, Holder] = {}
+    for key, customer_id, record_id in holders:
+        holder = by_record.get(record_id)
+        if holder is None:
+            holder = Holder(features.get(record_id, Features()), customer_id, record_id)
+            by_record[record_id] = holder
+            index.record_customers[record_id] = customer_id
+        index.holders[key].append(holder)
+
+
+def _features(session: Session, record_ids: list[int]) -> dict[int, Features]:
+    found: dict[int, Features] = {}
+    for start in range(0, len(record_ids), SLICE):
+        part = record_ids[start : start + SLICE]
+        rows = session.execute(
+            select(SourceRecord.id, SourceRecord.match_features).where(SourceRecord.id.in_(part))
+        )
+        found.update({rid: Features.from_json(data or {}) for rid, data in rows})
+    return found
+
+
+def _load_non_matches(session: Session, index: CandidateIndex, record_ids: list[int]) -> None:
+    if not record_ids:
+        return
+    pairs = session.execute(
+        select(NonMatch.record_a_id, NonMatch.record_b_id).where(
+            or_(NonMatch.record_a_id.in_(record_ids), NonMatch.record_b_id.in_(record_ids))
+        )
+    ).all()
+    for a, b in pairs:
+        index.non_matches.setdefault(a, set()).add(b)
+        index.non_matches.setdefault(b, set()).add(a)
+    others = sorted({o for a, b in pairs for o in (a, b)} - set(index.record_customers))
+    if others:
+        rows = session.execute(
+            select(SourceRecord.id, SourceRecord.customer_id).where(SourceRecord.id.in_(others))
+        )
+        index.record_customers.update({rid: cid for rid, cid in rows if cid is not None})

@@ -1,0 +1,148 @@
+"""Field comparisons: how far two records agree on one field, as a named level.
+
+Each function returns (level, value): the level names a row of the m/u tables, and
+the value is the frequency key of the agreeing value when the level is "exact" (how
+common that value is sets u).
+None means one side lacks the field: no evidence either way, weight 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import product
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from core.identity.features import Features
+
+Outcome = tuple[str, str | None] | None
+
+NAME_TYPO_SIMILARITY = 0.88  # Jaro-Winkler: "Jonson"/"Johnson", "Kathryn"/"Katheryn"
+COMPANY_SIMILARITY = 0.90
+
+
+def given_name(a: Features, b: Features) -> Outcome:
+    """exact, nickname (Bob/Robert), initial (J./John), typo, or different."""
+    if not (a.given and b.given):
+        return None
+    if a.given == b.given:
+        return "exact", f"f_given:{a.given}"
+    if min(len(a.given), len(b.given)) == 1:
+        return ("initial", None) if a.given[0] == b.given[0] else ("different", None)
+    if a.given_names & b.given_names:
+        return "nickname", None
+    if JaroWinkler.similarity(a.given, b.given) >= NAME_TYPO_SIMILARITY:
+        return "typo", None
+    return "different", None
+
+
+def family_name(a: Features, b: Features) -> Outcome:
+    """exact, typo (one edit or Jaro-Winkler), phonetic (Smith/Smyth), or different."""
+    if not (a.family and b.family):
+        return None
+    if a.family == b.family:
+        return "exact", f"f_family:{a.family}"
+    one_edit = (
+        min(len(a.family), len(b.family)) >= 4
+        and Levenshtein.distance(a.family, b.family, score_cutoff=1) <= 1
+    )
+    if one_edit or JaroWinkler.similarity(a.family, b.family) >= NAME_TYPO_SIMILARITY:
+        return "typo", None
+    if a.family_code and a.family_code == b.family_code:
+        return "phonetic", None
+    return "different", None
+
+
+def email(a: Features, b: Features) -> Outcome:
+    """exact (a shared personal address), typo (one letter off, same domain), or different.
+
+    Digits and first letters never count as a typo: "john.smith14@" and "john.smith44@"
+    are two accounts, "asmith@" and "esmith@" two colleagues.
+    """
+    if not (a.emails and b.emails):
+        return None
+    shared = sorted(set(a.emails) & set(b.emails))
+    if shared:
+        return "exact", f"email:{shared[0]}"
+    if any(_one_letter_off(left, right) for left, right in product(a.emails, b.emails)):
+        return "typo", None
+    return "different", None
+
+
+def _one_letter_off(left: str, right: str) -> bool:
+    local_a, _, domain_a = left.rpartition("@")
+    local_b, _, domain_b = right.rpartition("@")
+    if domain_a != domain_b or min(len(local_a), len(local_b)) < 4 or local_a[0] != local_b[0]:
+        return False  # "asmith@" and "esmith@" are the pattern of two colleagues
+    if [c for c in local_a if c.isdigit()] != [c for c in local_b if c.isdigit()]:
+        return False
+    return Levenshtein.distance(local_a, local_b, score_cutoff=1) <= 1
+
+
+def phone(a: Features, b: Features) -> Outcome:
+    """exact (same E.164), tail (same last seven digits), or different."""
+    if not (a.tails and b.tails):  # every usable number, even one without a country, has a tail
+        return None
+    shared = sorted(set(a.phones) & set(b.phones))
+    if shared:
+        return "exact", f"phone:{shared[0]}"
+    if set(a.tails) & set(b.tails):
+        return "tail", None
+    return "different", None
+
+
+def company(a: Features, b: Features) -> Outcome:
+    """exact (same domain or name), similar (close names), or different."""
+    names_a = {*a.domains, a.company} - {None}
+    names_b = {*b.domains, b.company} - {None}
+    if not (names_a and names_b):
+        return None
+    shared = sorted(names_a & names_b)
+    if shared:
+        return "exact", f"f_company:{shared[0]}"
+    if a.company and b.company and _similar(a.company, b.company):
+        return "similar", None
+    return "different", None
+
+
+def postal_code(a: Features, b: Features) -> Outcome:
+    return _exact(a.postal, b.postal, "f_postal")
+
+
+def city(a: Features, b: Features) -> Outcome:
+    return _exact(a.city, b.city, "f_city")
+
+
+def birth_date(a: Features, b: Features) -> Outcome:
+    """exact, transposed (day and month swapped: 03/07 vs 07/03), or different."""
+    if not (a.birth and b.birth):
+        return None
+    if a.birth == b.birth:
+        return "exact", f"f_birth:{a.birth}"
+    year_a, month_a, day_a = a.birth.split("-")
+    year_b, month_b, day_b = b.birth.split("-")
+    if year_a == year_b and (month_a, day_a) == (day_b, month_b):
+        return "transposed", None
+    return "different", None
+
+
+def _similar(left: str, right: str) -> bool:
+    return JaroWinkler.similarity(left, right) >= COMPANY_SIMILARITY
+
+
+def _exact(left: str | None, right: str | None, kind: str) -> Outcome:
+    if not (left and right):
+        return None
+    return ("exact", f"{kind}:{left}") if left == right else ("different", None)
+
+
+COMPARISONS: dict[str, Callable[[Features, Features], Outcome]] = {
+    "given_name": given_name,
+    "family_name": family_name,
+    "email": email,
+    "phone": phone,
+    "company": company,
+    "postal_code": postal_code,
+    "city": city,
+    "birth_date": birth_date,
+}

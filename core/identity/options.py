@@ -1,0 +1,41 @@
+"""Settings of identity resolution; every default can be overridden per call.
+
+Weights are in bits (log2 likelihood ratios). With the default m/u tables an exact,
+common name alone scores about 11 (review), a name with the same company and postal
+code well above 20 (link), and two people who merely share a common name below 10.
+Whatever the total, a record is linked only when something besides the name agrees
+and the names do not contradict each other; otherwise it waits for review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class IdentityOptions:
+    """Thresholds, m/u overrides and limits.
+
+    ``m`` and ``u`` map a field to {level: probability}; an override in ``u`` for the
+    "exact" level replaces the value-frequency estimate for that field.
+    """
+
+    auto_link_threshold: float = 20.0
+    review_threshold: float = 10.0
+    m: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    u: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    estimate_m: bool = True  # learn m from records already linked by email or phone
+    frequency_prior: float = 100.0  # pseudo-records pulling u toward its default
+    m_prior: float = 50.0  # pseudo-pairs pulling m toward its default
+    shared_key_people: int = 3  # distinct people on one email/phone before it is demoted
+    max_block_size: int = 200  # a blocking key held by more records nominates nobody
+    max_candidates: int = 20  # customers scored per record
+    max_reviews_per_record: int = 3
+    default_region: str | None = None  # for national phone numbers without a country
+
+    def __post_init__(self) -> None:
+        if self.review_threshold > self.auto_link_threshold:
+            raise ValueError("review_threshold must not exceed auto_link_threshold")
+        if self.shared_key_people < 2:
+            raise ValueError("shared_key_people must be at least 2")

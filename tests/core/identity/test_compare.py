@@ -1,0 +1,106 @@
+"""Each field comparison, level by level."""
+
+import pytest
+
+from core.identity import compare
+from core.identity.features import Features, extract
+
+
+def f(**mapped) -> Features:
+    return extract(mapped)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("Robert", "Robert", "exact"),
+        ("Robert", "ROBERT", "exact"),
+        ("Bob", "Robert", "nickname"),
+        ("Kathy", "Katherine", "nickname"),
+        ("J.", "John", "initial"),
+        ("J", "Mary", "different"),
+        ("Micheal", "Michael", "typo"),
+        ("Alice", "Bob", "different"),
+    ],
+)
+def test_given_name_levels(left: str, right: str, level: str) -> None:
+    outcome = compare.given_name(f(given_name=left), f(given_name=right))
+    assert outcome is not None
+    assert outcome[0] == level
+
+
+def test_an_exact_given_name_names_its_frequency_key() -> None:
+    assert compare.given_name(f(given_name="Zoë"), f(given_name="zoe")) == ("exact", "f_given:zoe")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("Smith", "smith", "exact"),
+        ("Johnson", "Jonson", "typo"),
+        ("Smith", "Smyth", "typo"),
+        ("Knight", "Night", "typo"),
+        ("Catherwood", "Katherwud", "phonetic"),
+        ("Smith", "Garcia", "different"),
+    ],
+)
+def test_family_name_levels(left: str, right: str, level: str) -> None:
+    outcome = compare.family_name(f(family_name=left), f(family_name=right))
+    assert outcome is not None
+    assert outcome[0] == level
+
+
+def test_a_missing_field_is_no_evidence() -> None:
+    assert compare.given_name(f(given_name="Ann"), f(family_name="Lee")) is None
+    assert compare.email(f(emails=["a@x.com"]), f()) is None
+    assert compare.birth_date(f(birth_date="1980-01-02"), f()) is None
+
+
+def test_email_levels() -> None:
+    ann = f(emails=["Ann.Lee@acme.com"])
+    assert compare.email(ann, f(emails=["x@y.com", "ann.lee@acme.com"])) == (
+        "exact",
+        "email:ann.lee@acme.com",
+    )
+    assert compare.email(ann, f(emails=["ann.le@acme.com"]))[0] == "typo"
+    assert compare.email(ann, f(emails=["ann.lee@other.com"]))[0] == "different"
+    numbered = f(emails=["john.smith14@hotmail.com"])
+    assert compare.email(numbered, f(emails=["john.smith44@hotmail.com"]))[0] == "different"
+    assert compare.email(numbered, f(emails=["jon.smith14@hotmail.com"]))[0] == "typo"
+
+
+def test_role_addresses_are_never_compared() -> None:
+    assert compare.email(f(emails=["info@acme.com"]), f(emails=["info@acme.com"])) is None
+
+
+def test_phone_levels() -> None:
+    number = f(phones=["+1 415 555 0100"])
+    assert compare.phone(number, f(phones=["(415) 555-0100"], address={"country": "US"})) == (
+        "exact",
+        "phone:+14155550100",
+    )
+    assert compare.phone(number, f(phones=["555-0100 x", "415 5550100"]))[0] == "tail"
+    assert compare.phone(number, f(phones=["+44 20 7946 0958"]))[0] == "different"
+
+
+def test_company_levels() -> None:
+    acme = f(company_name="ACME, Inc.", emails=["a@acme.com"])
+    assert compare.company(acme, f(company_name="Acme")) == ("exact", "f_company:acme")
+    assert compare.company(acme, f(company_domains=["https://www.acme.com/about"]))[0] == "exact"
+    assert (
+        compare.company(f(company_name="Acme Industries"), f(company_name="Acme Industriez"))[0]
+        == "similar"
+    )
+    assert compare.company(acme, f(company_name="Globex"))[0] == "different"
+
+
+def test_place_and_birth_date_levels() -> None:
+    here = f(
+        address={"postal_code": "94105-1234", "city": "San Francisco"}, birth_date="1985-03-07"
+    )
+    there = f(address={"postal_code": "94105", "city": "SAN FRANCISCO"}, birth_date="1985-07-03")
+    assert compare.postal_code(here, there) == ("exact", "f_postal:94105")
+    assert compare.city(here, there) == ("exact", "f_city:san francisco")
+    assert compare.birth_date(here, there) == ("transposed", None)
+    assert compare.birth_date(here, f(birth_date="1985-03-07"))[0] == "exact"
+    assert compare.birth_date(here, f(birth_date="1990-01-01"))[0] == "different"
