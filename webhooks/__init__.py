@@ -1,0 +1,1 @@
+"""Webhooks in and out: ``outbound`` delivers outbox events to subscribed endpoints."""

@@ -30,9 +30,20 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
+    # The webhook sweepers: a lost broker message delays delivery by one tick, no more.
+    "dispatch-outbox": {
+        "task": "worker.tasks.deliver.dispatch_outbox",
+        "schedule": timedelta(seconds=2),
+        "options": {"expires": 10},
+    },
+    "deliver-due": {
+        "task": "worker.tasks.deliver.deliver_due",
+        "schedule": timedelta(seconds=2),
+        "options": {"expires": 10},
+    },
 }
 
-TASK_MODULES = ("worker.tasks.maintenance", "worker.tasks.imports")
+TASK_MODULES = ("worker.tasks.maintenance", "worker.tasks.imports", "worker.tasks.deliver")
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:

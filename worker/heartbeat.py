@@ -13,6 +13,7 @@ from typing import Any
 
 from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy import delete
+from sqlalchemy.pool import NullPool
 
 from core.db import Database
 from core.models import WorkerHeartbeat, utcnow
@@ -20,6 +21,18 @@ from core.upsert import upsert
 from worker import runtime
 
 log = logging.getLogger(__name__)
+
+
+# SQLite is not fork-safe: a pool process forked while this thread is inside a
+# transaction inherits SQLite's in-process lock bookkeeping and then waits forever for
+# a lock nobody in it holds ("database is locked" after the busy timeout). So forks wait
+# for a beat to finish, and a beat keeps no connection open between beats.
+_fork_guard = threading.Lock()
+os.register_at_fork(
+    before=_fork_guard.acquire,
+    after_in_parent=_fork_guard.release,
+    after_in_child=_fork_guard.release,
+)
 
 
 class Heartbeat:
@@ -37,7 +50,7 @@ class Heartbeat:
 
     def beat(self) -> None:
         now = utcnow()
-        with self.database.session() as session:
+        with _fork_guard, self.database.session() as session:
             upsert(
                 session,
                 WorkerHeartbeat,
@@ -83,7 +96,9 @@ def _on_ready(sender: Any = None, **_kwargs: Any) -> None:
     consumer = sender
     queues = ",".join(sorted(q.name for q in consumer.task_consumer.queues)) if consumer else ""
     hostname = getattr(consumer, "hostname", None) or f"worker@{os.uname().nodename}"
-    _current = Heartbeat(rt.database, hostname, queues, rt.settings.heartbeat_interval)
+    # NullPool: no connection stays open in the main process for pool processes to inherit.
+    database = Database(rt.settings.database_url, poolclass=NullPool)
+    _current = Heartbeat(database, hostname, queues, rt.settings.heartbeat_interval)
     _current.start()
 
 
