@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import AuditEntry, User
+from web.pagination import Paged
 
 
 @dataclass(frozen=True)
-class AuditPage:
+class AuditPage(Paged):
     entries: list[AuditEntry]
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def audit_page(session: Session, page: int, per_page: int) -> AuditPage:

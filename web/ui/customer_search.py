@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from math import ceil
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.models import Customer, IdentityKey, SourceRecord
 from core.normalize import normalize_email, normalize_phone, tail
 from core.normalize.text import collapse_spaces, fold
+from web.pagination import Paged
 
 MAX_QUERY = 200
 MIN_PHONE_DIGITS = 7
@@ -53,24 +53,12 @@ class CustomerRow:
 
 
 @dataclass(frozen=True)
-class CustomerListing:
+class CustomerListing(Paged):
     rows: list[CustomerRow]
     query: SearchQuery
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def parse_query(raw: str | None) -> SearchQuery:
