@@ -43,11 +43,23 @@
     var url = root.dataset.url;
     var interval = Math.max(0.2, parseFloat(root.dataset.pollSeconds) || 1) * 1000;
 
+    var leaving = false;
+    document.addEventListener("submit", function () {
+      leaving = true;
+    });
+    window.addEventListener("pagehide", function () {
+      leaving = true;
+    });
+
     function refresh() {
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
         .then(function (response) {
           if (response.status === 401) {
-            window.location.reload();
+            // Signed out elsewhere: show the sign-in page, unless this page is already
+            // leaving (a sign-out form was submitted): reloading then would race it.
+            if (!leaving) {
+              window.location.reload();
+            }
             return null;
           }
           if (!response.ok) {
