@@ -120,50 +120,16 @@
   }
 
   function start(root) {
-    var url = root.dataset.url;
     var interval = Math.max(0.2, parseFloat(root.dataset.pollSeconds) || 5) * 1000;
-
-    var leaving = false;
-    document.addEventListener("submit", function () {
-      leaving = true;
+    window.crmhubPoll(root.dataset.url, interval, {
+      onData: function (data) {
+        render(data);
+        setLive("live", "live");
+      },
+      onError: function () {
+        setLive("lost", "connection lost, retrying");
+      },
     });
-    window.addEventListener("pagehide", function () {
-      leaving = true;
-    });
-
-    function refresh() {
-      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
-        .then(function (response) {
-          if (response.status === 401) {
-            // Signed out elsewhere: show the sign-in page, unless this page is already
-            // leaving (a sign-out form was submitted): reloading then would race it.
-            if (!leaving) {
-              window.location.reload();
-            }
-            return null;
-          }
-          if (!response.ok) {
-            throw new Error("HTTP " + response.status);
-          }
-          return response.json();
-        })
-        .then(function (data) {
-          if (data) {
-            render(data);
-            setLive("live", "live");
-          }
-        })
-        .catch(function () {
-          setLive("lost", "connection lost, retrying");
-        })
-        .then(function () {
-          if (!leaving) {
-            window.setTimeout(refresh, interval);
-          }
-        });
-    }
-
-    window.setTimeout(refresh, interval);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -40,51 +40,20 @@
   }
 
   function start(root) {
-    var url = root.dataset.url;
     var interval = Math.max(0.2, parseFloat(root.dataset.pollSeconds) || 1) * 1000;
-
-    var leaving = false;
-    document.addEventListener("submit", function () {
-      leaving = true;
+    window.crmhubPoll(root.dataset.url, interval, {
+      onData: function (data) {
+        render(data);
+        if (data.finished) {
+          window.location.reload();
+          return false;
+        }
+        return true;
+      },
+      onError: function () {
+        setText("run-live", "Connection lost; retrying.");
+      },
     });
-    window.addEventListener("pagehide", function () {
-      leaving = true;
-    });
-
-    function refresh() {
-      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
-        .then(function (response) {
-          if (response.status === 401) {
-            // Signed out elsewhere: show the sign-in page, unless this page is already
-            // leaving (a sign-out form was submitted): reloading then would race it.
-            if (!leaving) {
-              window.location.reload();
-            }
-            return null;
-          }
-          if (!response.ok) {
-            throw new Error("HTTP " + response.status);
-          }
-          return response.json();
-        })
-        .then(function (data) {
-          if (!data) {
-            return;
-          }
-          render(data);
-          if (data.finished) {
-            window.location.reload();
-          } else {
-            window.setTimeout(refresh, interval);
-          }
-        })
-        .catch(function () {
-          setText("run-live", "Connection lost; retrying.");
-          window.setTimeout(refresh, interval);
-        });
-    }
-
-    window.setTimeout(refresh, interval);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
