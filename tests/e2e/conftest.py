@@ -12,7 +12,8 @@ from contextlib import ExitStack
 from wsgiref.types import WSGIApplication
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -59,3 +60,23 @@ def serve_wsgi() -> Iterator[Callable[[WSGIApplication], str]]:
             return f"http://127.0.0.1:{server.server_port}"
 
         yield serve
+
+
+@pytest.fixture
+def base_url(app: Flask, serve_wsgi: Callable[[WSGIApplication], str]) -> str:
+    """The URL of the test module's ``app`` fixture served on loopback."""
+    return serve_wsgi(app)
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Script errors and CSP violations show up as console errors."""
+    errors: list[str] = []
+
+    def keep(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", keep)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors

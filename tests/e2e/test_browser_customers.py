@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from wsgiref.types import WSGIApplication
 
 import pytest
 from flask import Flask
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from core.db import Database
 from core.settings import load_settings
@@ -40,25 +39,6 @@ def app(tmp_path: Path, database: Database) -> Iterator[Flask]:
     yield app
     with contextlib.suppress(RuntimeError):  # bound by an upload, for the task run here
         runtime.current().database.dispose()
-
-
-@pytest.fixture
-def base_url(app: Flask, serve_wsgi: Callable[[WSGIApplication], str]) -> str:
-    return serve_wsgi(app)
-
-
-@pytest.fixture
-def console_errors(page: Page) -> list[str]:
-    """Script errors and CSP violations show up as console errors."""
-    errors: list[str] = []
-
-    def keep(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", keep)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 @pytest.fixture

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from wsgiref.types import WSGIApplication
 
 import pytest
 from flask import Flask
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from core.accounts import create_user, issue_setup_token
 from core.db import Database
@@ -34,25 +32,6 @@ def app(tmp_path: Path, database: Database) -> Flask:
     app = create_app(settings, database)
     app.config["HEALTH_POLL_SECONDS"] = 0.5
     return app
-
-
-@pytest.fixture
-def base_url(app: Flask, serve_wsgi: Callable[[WSGIApplication], str]) -> str:
-    return serve_wsgi(app)
-
-
-@pytest.fixture
-def console_errors(page: Page) -> list[str]:
-    """Script errors and CSP violations show up as console errors."""
-    errors: list[str] = []
-
-    def keep(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", keep)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def test_sign_in_and_watch_the_dashboard(
