@@ -12,6 +12,8 @@ from core.models.identity import (
     ReviewItem,
     SharedKey,
 )
+from core.models.privacy import Suppression
+from core.models.ratelimits import ApiRateWindow
 from core.models.system import AppSetting, TaskDelivery, WorkerHeartbeat
 from core.models.users import ROLES, ApiToken, AuditEntry, LoginAttempt, OneTimeToken, User
 from core.models.webhooks import (
@@ -30,6 +32,7 @@ __all__ = [
     "Activity",
     "ActivityCustomer",
     "ActivityRep",
+    "ApiRateWindow",
     "ApiToken",
     "AppSetting",
     "AuditEntry",
@@ -49,6 +52,7 @@ __all__ = [
     "ReviewItem",
     "SharedKey",
     "SourceRecord",
+    "Suppression",
     "SyncRun",
     "TaskDelivery",
     "UTCDateTime",

@@ -92,10 +92,12 @@ class InboundEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     connector_id: Mapped[int] = mapped_column(ForeignKey("connectors.id", ondelete="CASCADE"))
     dedupe_key: Mapped[str] = mapped_column(String(255))
+    event_type: Mapped[str] = mapped_column(String(100), default="")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    queued_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
