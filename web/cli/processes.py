@@ -9,6 +9,7 @@ import click
 
 from core import migrate
 from core.accounts import has_users, issue_setup_token
+from core.settings import Settings
 from web.cli.context import CliContext, CommandError, load_context, redact_url
 from web.cli.supervisor import Supervisor, port_in_use
 from worker.queues import QUEUE_NAMES, BrokerUnavailable, queue_depths
@@ -76,31 +77,33 @@ def web(workers: int) -> None:
     ctx = load_context()
     ctx.checked_database()
     _require_schema(ctx)
-    bind = f"{ctx.settings.host}:{ctx.settings.port}"
-    os.execv(  # noqa: S606 - replaces this process with gunicorn, by design
+    argv = gunicorn_argv(ctx.settings, workers, "web.app:create_app()")
+    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn, by design
+
+
+def gunicorn_argv(settings: Settings, workers: int, app_spec: str) -> list[str]:
+    """The production server's command line (the benchmarks serve other apps with it)."""
+    return [
         sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "20",
-            "--access-logfile",
-            "-",
-            "--log-level",
-            ctx.settings.log_level.lower(),
-            "--name",
-            "crmhub-web",
-            "--no-control-socket",  # no admin socket in $HOME shared by every instance
-            "web.app:create_app()",
-        ],
-    )
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{settings.host}:{settings.port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "20",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        settings.log_level.lower(),
+        "--name",
+        "crmhub-web",
+        "--no-control-socket",  # no admin socket in $HOME shared by every instance
+        app_spec,
+    ]
 
 
 @click.command()

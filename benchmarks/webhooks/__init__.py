@@ -1,0 +1,1 @@
+"""Webhook benchmarks: inbound acceptance, form-to-webhook latency, outbound throughput."""

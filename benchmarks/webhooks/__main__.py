@@ -1,0 +1,3 @@
+from benchmarks.webhooks.runner import main
+
+main()
