@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,7 @@ def log_activity(
     activity_id = _existing(session, item)
     created = activity_id is None
     if activity_id is None:
-        activity_id = _insert(session, item)
+        activity_id = insert_unless_present(session, item)
         created = activity_id is not None
         if activity_id is None:  # another transaction inserted it first
             activity_id = _existing(session, item)
@@ -60,7 +60,8 @@ def _existing(session: Session, item: ActivityInput) -> int | None:
     return session.scalar(query)
 
 
-def _insert(session: Session, item: ActivityInput) -> int | None:
+def insert_unless_present(session: Session, item: ActivityInput) -> int | None:
+    """The new row's id, or None when the unique key already holds one."""
     values = {
         "connector_id": item.connector_id,
         "external_id": item.external_id,
@@ -76,8 +77,13 @@ def _insert(session: Session, item: ActivityInput) -> int | None:
         "participants": json_safe(list(item.participants)),
         "data": json_safe(item.data),
     }
-    statement = _dialect_insert(session, Activity).values(**values)
-    statement = statement.on_conflict_do_nothing(index_elements=["connector_id", "external_id"])
+    statement = _dialectinsert_unless_present(session, Activity).values(**values)
+    if item.connector_id is None:  # the partial unique index on external_id alone
+        statement = statement.on_conflict_do_nothing(
+            index_elements=["external_id"], index_where=text("connector_id IS NULL")
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=["connector_id", "external_id"])
     return session.scalar(statement.returning(Activity.id))
 
 
@@ -94,7 +100,9 @@ def _link(
         values = {"activity_id": activity_id, column: other_id}
         if other_id in sources:
             values["source_record_id"] = sources[other_id]
-        statement = _dialect_insert(session, model).values(**values).on_conflict_do_nothing()
+        statement = (
+            _dialectinsert_unless_present(session, model).values(**values).on_conflict_do_nothing()
+        )
         session.execute(statement)
 
 
@@ -126,6 +134,8 @@ def _logged_event(
     )
 
 
-def _dialect_insert(session: Session, model: type) -> sqlite.Insert | postgresql.Insert:
+def _dialectinsert_unless_present(
+    session: Session, model: type
+) -> sqlite.Insert | postgresql.Insert:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

@@ -12,6 +12,7 @@ from core.models.identity import (
     ReviewItem,
     SharedKey,
 )
+from core.models.mail import PRIVACY_LEVELS, MailboxMessage, PrivateThread
 from core.models.privacy import Suppression
 from core.models.ratelimits import ApiRateWindow
 from core.models.system import AppSetting, TaskDelivery, WorkerHeartbeat
@@ -26,6 +27,7 @@ from core.models.webhooks import (
 
 __all__ = [
     "ACTIVITY_TYPES",
+    "PRIVACY_LEVELS",
     "REVIEW_REASONS",
     "REVIEW_STATUSES",
     "ROLES",
@@ -46,9 +48,11 @@ __all__ = [
     "IdentityKey",
     "InboundEvent",
     "LoginAttempt",
+    "MailboxMessage",
     "NonMatch",
     "OneTimeToken",
     "OutboxEvent",
+    "PrivateThread",
     "ReviewItem",
     "SharedKey",
     "SourceRecord",

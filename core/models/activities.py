@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
@@ -17,7 +17,18 @@ class Activity(Base):
     """One thing that happened; unique per (connector, external id) so it is logged once."""
 
     __tablename__ = "activities"
-    __table_args__ = (UniqueConstraint("connector_id", "external_id"),)
+    # Activities of no single connector (an email seen in several mailboxes, a manual
+    # note) are unique on their external id alone: NULLs never collide in the first key.
+    __table_args__ = (
+        UniqueConstraint("connector_id", "external_id"),
+        Index(
+            "uq_activities_external_id_unattached",
+            "external_id",
+            unique=True,
+            sqlite_where=text("connector_id IS NULL"),
+            postgresql_where=text("connector_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     connector_id: Mapped[int | None] = mapped_column(

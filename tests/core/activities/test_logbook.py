@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.activities import ActivityInput, activity_from_mapped, log_activity
 from core.activities.inputs import InvalidActivity
+from core.activities.logbook import insert_unless_present
 from core.db import Database
 from core.models import (
     Activity,
@@ -137,3 +138,19 @@ def test_incomplete_activities_are_refused_clearly(changes: dict, message: str) 
 def test_a_naive_mapped_time_is_read_as_utc() -> None:
     mapped = {"type": "note", "occurred_at": "2026-05-01T12:00:00", "external_id": "n1"}
     assert activity_from_mapped(mapped, connector_id=None).occurred_at == WHEN
+
+
+def test_two_transactions_logging_one_unattached_activity_make_one(database: Database) -> None:
+    """The second insert meets the first's row (partial unique index), not a duplicate."""
+    _connector_id, ann, bob, _rep = _setup(database)
+    with database.session() as session:
+        first = log_activity(session, _note(None, "<m1@example.com>"), customer_ids=[ann])
+        # The existence check cannot see a row another transaction has not committed;
+        # an insert that meets the unique index must fall back to the stored row.
+        item = _note(None, "<m1@example.com>")
+        assert insert_unless_present(session, item) is None
+        again = log_activity(session, item, customer_ids=[bob])
+    assert first.created
+    assert not again.created
+    assert _count(database, Activity) == 1
+    assert _count(database, ActivityCustomer) == 2
