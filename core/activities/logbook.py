@@ -77,7 +77,7 @@ def insert_unless_present(session: Session, item: ActivityInput) -> int | None:
         "participants": json_safe(list(item.participants)),
         "data": json_safe(item.data),
     }
-    statement = _dialectinsert_unless_present(session, Activity).values(**values)
+    statement = _dialect_insert(session, Activity).values(**values)
     if item.connector_id is None:  # the partial unique index on external_id alone
         statement = statement.on_conflict_do_nothing(
             index_elements=["external_id"], index_where=text("connector_id IS NULL")
@@ -100,9 +100,7 @@ def _link(
         values = {"activity_id": activity_id, column: other_id}
         if other_id in sources:
             values["source_record_id"] = sources[other_id]
-        statement = (
-            _dialectinsert_unless_present(session, model).values(**values).on_conflict_do_nothing()
-        )
+        statement = _dialect_insert(session, model).values(**values).on_conflict_do_nothing()
         session.execute(statement)
 
 
@@ -134,8 +132,6 @@ def _logged_event(
     )
 
 
-def _dialectinsert_unless_present(
-    session: Session, model: type
-) -> sqlite.Insert | postgresql.Insert:
+def _dialect_insert(session: Session, model: type) -> sqlite.Insert | postgresql.Insert:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
