@@ -28,6 +28,9 @@ class Connector(Base):
     cursor: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(32), default="active")
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # One sync per account at a time: the holder's id and until when its lease runs.
+    sync_owner: Mapped[str] = mapped_column(String(64), default="")
+    sync_lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,181 @@
+"""The sync loop: fetch a page, apply it and save the cursor in one transaction, repeat.
+
+The cursor never runs ahead of committed data: a worker killed between pages resumes
+from the last committed page and re-applies at most that page, which the unique keys
+make harmless. An expired cursor starts the stream over once per run — never a loop.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from connectors.base import Cursor, Page
+from connectors.sync.errors import CursorExpired, NeedsReconnect, SyncBusy
+from connectors.sync.lease import acquire_lease, release_lease, renew_lease
+from core.db import Database
+from core.models import Connector, SyncRun, utcnow
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What applying one page did; ``checkpoint`` is stored when the stream ends
+    (Gmail's newest historyId, Graph's deltaLink) so the next run is incremental."""
+
+    done: int
+    counts: dict[str, int] = field(default_factory=dict)
+    checkpoint: Cursor | None = None
+
+
+@dataclass
+class StreamRun:
+    sync_run_id: int
+    pages: int = 0
+    done: int = 0
+    resyncs: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def run_stream(
+    database: Database,
+    connector_id: int,
+    stream: str,
+    *,
+    fetch: Callable[[Cursor | None], Page],
+    apply: Callable[[Session, Page], PageOutcome],
+    total: int | None = None,
+    owner: str | None = None,
+    lease_ttl: timedelta = timedelta(minutes=10),
+    max_resyncs: int = 1,
+) -> StreamRun:
+    """Sync one stream of one account to its end; raises SyncBusy if another sync runs."""
+    owner = owner or uuid.uuid4().hex
+    with database.session() as session:
+        if not acquire_lease(session, connector_id, owner, lease_ttl):
+            raise SyncBusy(f"connector {connector_id} is already syncing")
+        row = SyncRun(
+            connector_id=connector_id,
+            stream=stream,
+            status="running",
+            started_at=utcnow(),
+            total=total,
+        )
+        session.add(row)
+        session.flush()
+        run = StreamRun(row.id)
+        cursor = _stored_cursor(session, connector_id, stream)
+    try:
+        _loop(
+            database,
+            connector_id,
+            stream,
+            run,
+            cursor,
+            fetch=fetch,
+            apply=apply,
+            owner=owner,
+            lease_ttl=lease_ttl,
+            max_resyncs=max_resyncs,
+        )
+    except Exception as error:
+        _finish(database, run, connector_id, error)
+        raise
+    else:
+        _finish(database, run, connector_id, None)
+    finally:
+        with database.session() as session:
+            release_lease(session, connector_id, owner)
+    return run
+
+
+def _loop(
+    database: Database,
+    connector_id: int,
+    stream: str,
+    run: StreamRun,
+    cursor: Cursor | None,
+    *,
+    fetch: Callable[[Cursor | None], Page],
+    apply: Callable[[Session, Page], PageOutcome],
+    owner: str,
+    lease_ttl: timedelta,
+    max_resyncs: int,
+) -> None:
+    while True:
+        try:
+            page = fetch(cursor)
+        except CursorExpired:
+            if run.resyncs >= max_resyncs:
+                raise
+            run.resyncs += 1
+            cursor = None
+            continue
+        with database.session() as session:
+            if not renew_lease(session, connector_id, owner, lease_ttl):
+                raise SyncBusy(f"connector {connector_id}: the sync lease was lost")
+            outcome = apply(session, page)
+            run.pages += 1
+            run.done += outcome.done
+            for name, count in outcome.counts.items():
+                run.counts[name] = run.counts.get(name, 0) + count
+            stored = page.next_cursor if page.next_cursor is not None else outcome.checkpoint
+            _save_cursor(session, connector_id, stream, stored)
+            _progress(session, run)
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def _stored_cursor(session: Session, connector_id: int, stream: str) -> Cursor | None:
+    connector = session.get(Connector, connector_id)
+    if connector is None:
+        raise LookupError(f"connector {connector_id} not found")
+    value = (connector.cursor or {}).get(stream)
+    return dict(value) if isinstance(value, dict) else None
+
+
+def _save_cursor(session: Session, connector_id: int, stream: str, cursor: Cursor | None) -> None:
+    connector = session.get(Connector, connector_id)
+    assert connector is not None
+    connector.cursor = {**(connector.cursor or {}), stream: cursor}
+
+
+def _progress(session: Session, run: StreamRun) -> None:
+    row = session.get(SyncRun, run.sync_run_id)
+    assert row is not None
+    row.done = run.done
+    row.counts = {**run.counts, "pages": run.pages, "resyncs": run.resyncs}
+
+
+def _finish(database: Database, run: StreamRun, connector_id: int, error: Exception | None) -> None:
+    with database.session() as session:
+        row = session.get(SyncRun, run.sync_run_id)
+        assert row is not None
+        row.status = "failed" if error else "succeeded"
+        row.error = "" if error is None else f"{type(error).__name__}: {error}"[:2000]
+        row.finished_at = utcnow()
+        row.counts = {**run.counts, "pages": run.pages, "resyncs": run.resyncs}
+        connector = session.get(Connector, connector_id)
+        if connector is not None:
+            if isinstance(error, NeedsReconnect):
+                connector.status = "needs_reconnect"
+            connector.last_error = row.error
+            if error is None and connector.status == "error":
+                connector.status = "active"
+
+
+def rate_and_eta(row: SyncRun) -> dict[str, Any]:
+    """Records per second so far and, with an estimated total, the seconds left."""
+    if row.started_at is None:
+        return {"rate": None, "eta_seconds": None}
+    elapsed = ((row.finished_at or utcnow()) - row.started_at).total_seconds()
+    rate = row.done / elapsed if elapsed > 0 else None
+    left = None
+    if rate and row.total is not None:
+        left = max(row.total - row.done, 0) / rate
+    return {"rate": rate, "eta_seconds": left}
