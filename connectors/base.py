@@ -5,14 +5,17 @@ settings it takes (a marshmallow schema; secret fields carry ``metadata={"secret
 True}``) and which streams it offers. A stream states what it yields, what its cursor
 is, and how to fetch one page from a cursor. The framework, not the connector, owns
 checkpointing, retries, progress and locking; ``read_pages`` is the part of that loop
-every caller shares. Webhook verification, write-back and connection tests are added
-here as the connectors that need them arrive.
+every caller shares. A tool that pushes events declares how a webhook is verified
+(``verify_webhook``), read (``parse_webhook``) and mapped (``map_webhook``) on a plain
+``InboundRequest``: the web layer that received it is not the connector's business.
+Write-back and connection tests are added here as the connectors that need them arrive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from marshmallow import Schema
@@ -58,6 +61,9 @@ class Page:
     items: tuple[SourceItem, ...]
     next_cursor: Cursor | None
     skipped: tuple[SkippedItem, ...] = ()
+    # Stored when the stream ends (Gmail's historyId, Graph's deltaLink), so the next
+    # run picks up from there instead of starting over.
+    checkpoint: Cursor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,69 @@ class RepeatedCursor(RuntimeError):
     """A stream handed back a cursor it had already given: stop rather than loop."""
 
 
+@dataclass(frozen=True, slots=True)
+class InboundRequest:
+    """A webhook as it arrived, whatever server received it.
+
+    ``headers`` has lower-case names; ``body`` is the raw bytes the signature covers;
+    ``path_secret`` is the secret given in the URL, for tools that cannot sign;
+    ``received_at`` is when it arrived, the "now" of any timestamp check.
+    """
+
+    headers: Mapping[str, str]
+    body: bytes
+    content_type: str
+    received_at: datetime
+    path_secret: str | None = None
+
+    @property
+    def media_type(self) -> str:
+        """The content type without its parameters, lower case (``application/json``)."""
+        return self.content_type.split(";", 1)[0].strip().lower()
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEvent:
+    """A verified webhook, read: its dedupe key stops replays, ``payload`` is what maps."""
+
+    dedupe_key: str
+    event_type: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class MappedCustomer:
+    """A person an event tells about, ready for identity resolution."""
+
+    external_id: str
+    raw: dict[str, Any]
+    mapped: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class MappedEvent:
+    """What one webhook becomes: a customer, an activity (canonical JSON form), or both."""
+
+    customer: MappedCustomer | None = None
+    activity: dict[str, Any] | None = None
+
+
+class WebhookRejected(Exception):
+    """A webhook refused before it is stored; ``status`` is the HTTP answer it earns."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class UnusableEvent(ValueError):
+    """A stored event that cannot become a customer or an activity; the text says why."""
+
+
 class Connector:
     """Base of every connector class; an instance serves one account's settings."""
 
@@ -82,6 +151,7 @@ class Connector:
     auth_kind: ClassVar[AuthKind] = "none"
     settings_schema: ClassVar[type[Schema]]
     streams: ClassVar[tuple[Stream, ...]] = ()
+    webhook_media_types: ClassVar[tuple[str, ...]] = ()  # empty: takes no webhooks
 
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self.settings: dict[str, Any] = self.validate_settings(settings)
@@ -108,6 +178,22 @@ class Connector:
     def fetch_page(self, stream_name: str, cursor: Cursor | None) -> Page:
         """One page of a stream from a cursor (None: from the beginning)."""
         return self.stream(stream_name).fetch(self, cursor)
+
+    @classmethod
+    def takes_webhooks(cls) -> bool:
+        return bool(cls.webhook_media_types)
+
+    def verify_webhook(self, request: InboundRequest, secret: str | None) -> None:
+        """Raise WebhookRejected (401) unless the request proves it came from the tool."""
+        raise WebhookRejected(404, f"{self.display_name} takes no webhooks")
+
+    def parse_webhook(self, request: InboundRequest) -> ParsedEvent:
+        """Read a verified request; WebhookRejected (400) when its content is unusable."""
+        raise WebhookRejected(404, f"{self.display_name} takes no webhooks")
+
+    def map_webhook(self, event: ParsedEvent) -> MappedEvent:
+        """Turn a stored event into canonical records; UnusableEvent says why it cannot."""
+        raise UnusableEvent(f"{self.display_name} takes no webhooks")
 
 
 def read_pages(

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from connectors.base import Connector
 from connectors.csvimport.connector import CsvImportConnector
+from connectors.forms.connector import FormsConnector
 
-CONNECTORS: dict[str, type[Connector]] = {cls.kind: cls for cls in (CsvImportConnector,)}
+CONNECTORS: dict[str, type[Connector]] = {
+    cls.kind: cls
+    for cls in (
+        CsvImportConnector,
+        FormsConnector,
+    )
+}
 
 
 def connector_class(kind: str) -> type[Connector]:

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from core.db import Database
 from core.settings import Settings, load_settings
 from core.vault import Vault
-from web import api, errors, security
+from web import api, errors, hooks, security
 from web.auth import blueprint as auth_blueprint
 from web.auth import identity
 from web.config import flask_config
@@ -35,4 +35,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(ui_blueprint)
     api.install(app, csrf)
+    hooks.install(app, csrf)
     return app

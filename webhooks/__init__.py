@@ -1,1 +1,3 @@
-"""Webhooks in and out: ``outbound`` delivers outbox events to subscribed endpoints."""
+"""Webhooks in and out: ``inbound`` stores and processes what tools send us, ``outbound``
+delivers outbox events to subscribed endpoints.
+"""

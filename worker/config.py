@@ -30,6 +30,12 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
+    # The inbox sweeper: a lost broker message delays an inbound event, never loses it.
+    "sweep-inbound": {
+        "task": "worker.tasks.ingest.sweep_inbound",
+        "schedule": timedelta(seconds=15),
+        "options": {"expires": 10},
+    },
     # The webhook sweepers: a lost broker message delays delivery by one tick, no more.
     "dispatch-outbox": {
         "task": "worker.tasks.deliver.dispatch_outbox",
@@ -43,7 +49,23 @@ BEAT_SCHEDULE = {
     },
 }
 
-TASK_MODULES = ("worker.tasks.maintenance", "worker.tasks.imports", "worker.tasks.deliver")
+TASK_MODULES = (
+    "worker.tasks.maintenance",
+    "worker.tasks.imports",
+    "worker.tasks.deliver",
+    "worker.tasks.ingest",
+    "worker.tasks.sync",
+)
+
+
+def beat_schedule(settings: Settings) -> dict[str, Any]:
+    """The fixed schedule plus the mailbox poll, whose interval is a setting."""
+    poll = {
+        "task": "worker.tasks.sync.poll_mailboxes",
+        "schedule": timedelta(minutes=settings.mail_poll_minutes),
+        "options": {"expires": 60},
+    }
+    return {**BEAT_SCHEDULE, "poll-mailboxes": poll}
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -69,7 +91,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_queues": tuple(Queue(name) for name in QUEUE_NAMES),
         "task_routes": TASK_ROUTES,
         "task_create_missing_queues": False,
-        "beat_schedule": BEAT_SCHEDULE,
+        "beat_schedule": beat_schedule(settings),
         "timezone": "UTC",
         "enable_utc": True,
         "worker_hijack_root_logger": False,

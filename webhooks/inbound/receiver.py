@@ -1,0 +1,101 @@
+"""Receiving a webhook: verify, check, parse, and store it in the inbox before any 2xx.
+
+``receive`` answers with a Receipt only once the event is committed, so a 2xx always
+means "stored". A replay (the same dedupe key for the same connector) finds the row
+already there and is answered as a duplicate, without being stored or processed again.
+Processing is queued by the caller after the commit; the sweeper covers a lost queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from connectors.base import InboundRequest, ParsedEvent
+from core.db import Database
+from core.models import InboundEvent
+from core.vault import Vault
+from webhooks.inbound.limits import check_content, check_size
+from webhooks.inbound.options import InboundLimits
+from webhooks.inbound.sources import load_source
+from webhooks.inbound.stored import kept_headers
+
+
+@dataclass(frozen=True)
+class Receipt:
+    event_id: int
+    connector_id: int
+    duplicate: bool
+
+    @property
+    def status(self) -> str:
+        return "duplicate" if self.duplicate else "accepted"
+
+
+def receive(
+    database: Database,
+    vault: Vault,
+    connector_id: int,
+    request: InboundRequest,
+    limits: InboundLimits | None = None,
+) -> Receipt:
+    """Store one webhook; WebhookRejected (with its HTTP status) stores nothing."""
+    limits = limits or InboundLimits()
+    check_size(request, limits)
+    with database.session() as session:
+        source = load_source(session, vault, connector_id)
+    source.connector.verify_webhook(request, source.secret)
+    check_content(request, source.connector, limits)
+    event = source.connector.parse_webhook(request)
+    with database.session() as session:
+        event_id, stored = _store(session, connector_id, event, request)
+    return Receipt(event_id, connector_id, duplicate=not stored)
+
+
+def mark_unqueued(database: Database, event_id: int) -> None:
+    """Say an event's processing could not be queued, so the next sweep queues it."""
+    with database.session() as session:
+        session.execute(
+            update(InboundEvent)
+            .where(InboundEvent.id == event_id, InboundEvent.status == "pending")
+            .values(queued_at=None)
+        )
+
+
+def _store(
+    session: Session, connector_id: int, event: ParsedEvent, request: InboundRequest
+) -> tuple[int, bool]:
+    """(event id, whether this call stored it); a known dedupe key stores nothing."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(InboundEvent)
+        .values(
+            connector_id=connector_id,
+            dedupe_key=event.dedupe_key,
+            event_type=event.event_type[:100],
+            received_at=request.received_at,
+            headers=kept_headers(request.headers),
+            body=request.body,
+            status="pending",
+            attempts=0,
+            error="",
+            queued_at=request.received_at,
+        )
+        .on_conflict_do_nothing(index_elements=["connector_id", "dedupe_key"])
+        .returning(InboundEvent.id)
+    )
+    inserted = session.scalar(statement)
+    if inserted is not None:
+        return int(inserted), True
+    existing = session.scalar(
+        select(InboundEvent.id).where(
+            InboundEvent.connector_id == connector_id,
+            InboundEvent.dedupe_key == event.dedupe_key,
+        )
+    )
+    assert existing is not None, "a conflicting row must exist"
+    return int(existing), False
