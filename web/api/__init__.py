@@ -5,10 +5,36 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from web.api import audit, customers, identity, system
+from web.api import (
+    activities,
+    audit,
+    connectors,
+    customer_identity,
+    customer_writes,
+    customers,
+    events,
+    identity,
+    system,
+    token_admin,
+    webhook_deliveries,
+    webhook_endpoints,
+)
 from web.api.spec import ProblemApi
+from web.api.tokens import add_rate_headers
 
-BLUEPRINTS = (system.blueprint, identity.blueprint, customers.blueprint, audit.blueprint)
+# These modules add routes to the blueprints above when imported.
+ROUTE_MODULES = (customer_writes, customer_identity, webhook_deliveries)
+BLUEPRINTS = (
+    system.blueprint,
+    identity.blueprint,
+    customers.blueprint,
+    activities.blueprint,
+    connectors.blueprint,
+    webhook_endpoints.blueprint,
+    events.blueprint,
+    token_admin.blueprint,
+    audit.blueprint,
+)
 
 
 def install(app: Flask, csrf: CSRFProtect) -> ProblemApi:
@@ -18,4 +44,5 @@ def install(app: Flask, csrf: CSRFProtect) -> ProblemApi:
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    app.after_request(add_rate_headers)
     return api

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from web.api.blueprint import ApiBlueprint
 from web.api.schemas import AuditEntrySchema
 from web.api.tokens import token_required
 from web.context import hub
 from web.queries import audit_page
 
-blueprint = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit log")
+blueprint = ApiBlueprint("audit", __name__, url_prefix="/api/v1", description="Audit log")
 
 
 @blueprint.route("/audit-log")

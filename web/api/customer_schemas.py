@@ -99,3 +99,45 @@ class CustomerSchema(ma.Schema):
     )
     source_records = ma.fields.List(ma.fields.Nested(SourceRecordSchema), required=True)
     merges = ma.fields.List(ma.fields.Nested(MergeSchema), required=True)
+
+
+class CustomerSummarySchema(ma.Schema):
+    """A customer in a listing: its golden values without lineage."""
+
+    id = ma.fields.Integer(required=True)
+    version = ma.fields.Integer(required=True)
+    full_name = ma.fields.String(required=True)
+    primary_email = ma.fields.String(allow_none=True, required=True)
+    primary_phone = ma.fields.String(allow_none=True, required=True)
+    company_id = ma.fields.Integer(allow_none=True, required=True)
+    fields = ma.fields.Dict(
+        keys=ma.fields.String(),
+        required=True,
+        metadata={"description": "Golden values by field name (as in customer.* events)"},
+    )
+    created_at = ma.fields.AwareDateTime(required=True)
+    updated_at = ma.fields.AwareDateTime(required=True)
+
+
+class CreatedCustomerSchema(ma.Schema):
+    """What a create did: identity resolution may link the record to an existing customer."""
+
+    action = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "created (a new customer), linked (to an existing one), updated "
+            "or unchanged (the external_id was known), review (queued for a person to check)"
+        },
+    )
+    external_id = ma.fields.String(required=True)
+    source_record_id = ma.fields.Integer(required=True)
+    customer_id = ma.fields.Integer(required=True, allow_none=True)
+    customer = ma.fields.Nested(CustomerSchema, required=True, allow_none=True)
+
+
+class ErasureSchema(ma.Schema):
+    customer_id = ma.fields.Integer(required=True)
+    erased = ma.fields.Boolean(required=True)
+    summary = ma.fields.Dict(
+        required=True, metadata={"description": "What was removed, as counts per kind"}
+    )

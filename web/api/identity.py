@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from web.api.blueprint import ApiBlueprint
 from web.api.schemas import TokenIdentitySchema
 from web.api.tokens import current_client, token_required
 
-blueprint = Blueprint("identity", __name__, url_prefix="/api/v1", description="The caller")
+blueprint = ApiBlueprint("identity", __name__, url_prefix="/api/v1", description="The caller")
 
 
 @blueprint.route("/me")

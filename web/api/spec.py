@@ -9,6 +9,7 @@ from __future__ import annotations
 import http
 
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.utils import prepare_response
 
 from web.api.schemas import ProblemSchema
@@ -34,6 +35,14 @@ class ProblemApi(Api):
         default = {"description": "Error (problem details)", "schema": self.ERROR_SCHEMA}
         prepare_response(default, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
+
+    def _register_pagination_header(self) -> None:
+        """X-Pagination holds JSON text: documented as content, so clients parse it first."""
+        header = {
+            "description": "Pagination metadata, as JSON text",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }
+        self.spec.components.header("PAGINATION", header, lazy=True)
 
     def declare_bearer_scheme(self) -> None:
         self.spec.components.security_scheme(

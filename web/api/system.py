@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from web.api.blueprint import ApiBlueprint
 from web.api.schemas import HealthSchema
 from web.context import hub
 from web.health import public_health
 from worker.health import collect_health
 
-blueprint = Blueprint("system", __name__, url_prefix="/api/v1", description="Service state")
+blueprint = ApiBlueprint("system", __name__, url_prefix="/api/v1", description="Service state")
 
 
 @blueprint.route("/health")
