@@ -25,11 +25,12 @@ from core.identity.locks import lock_keys
 from core.identity.options import IdentityOptions
 from core.identity.pending import Pending, prepare, with_features
 from core.identity.resolve import resolve
+from core.identity.suppressed import SUPPRESSED_RULE, without_suppressed
 from core.identity.weights import Scorer, Table, m_table, u_table
 from core.models import Connector, SourceRecord, utcnow
 from core.records import SurvivorshipRules, load_rules
 
-Action = Literal["created", "linked", "updated", "unchanged", "review"]
+Action = Literal["created", "linked", "updated", "unchanged", "review", "suppressed"]
 Item = tuple[str, Any, Any]
 RETRYABLE_SQLSTATES = ("40P01", "40001")  # deadlock detected, serialization failure
 ATTEMPTS = 5
@@ -37,7 +38,7 @@ ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class IngestResult:
-    source_record_id: int
+    source_record_id: int | None  # None when suppressed: no record was stored
     customer_id: int | None
     action: Action
     explanation: dict[str, Any]
@@ -155,6 +156,11 @@ def _resolve_and_write(
     session: Session, connector_id: int, todo: list[Pending], run: Run
 ) -> Iterator[tuple[Pending, IngestResult]]:
     lock_keys(session, [key for p in todo for key in p.lock_keys(connector_id)])
+    todo, suppressed = without_suppressed(session, connector_id, todo)  # erased people
+    for pending in suppressed:
+        yield pending, IngestResult(None, None, "suppressed", {"rule": SUPPRESSED_RULE})
+    if not todo:
+        return
     stored = _stored_records(session, connector_id, [p.external_id for p in todo])
     for pending in todo:
         pending.record = stored.get(pending.external_id)

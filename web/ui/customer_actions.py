@@ -1,4 +1,4 @@
-"""Admin changes to a customer: merge, undo a merge, split a record out, pin a value.
+"""Admin changes to a customer: merge, undo a merge, split a record out, pin a value, erase.
 
 Each runs the domain operation and its audit entry in one transaction, then returns to
 the customer page; a refusal from the domain (never merged, already merged, unknown
@@ -8,14 +8,19 @@ customer) is shown there as a message instead of an error page.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
+from core.erasure import erase_customer
 from core.identity import (
+    CustomerNotFound,
     IdentityError,
     NotMerged,
     merge_customers,
@@ -117,6 +122,80 @@ def customer_unpin(customer_id: int) -> Response:
         return f"{field_label(name)} follows its sources again."
 
     return _run(customer_id, form, work)
+
+
+class EraseForm(FlaskForm):
+    confirm = StringField(
+        "Type the customer's id or full name to confirm",
+        validators=[
+            DataRequired("Type the customer's id or full name to confirm."),
+            Length(max=300),
+        ],
+    )
+
+
+@blueprint.post("/customers/<int:customer_id>/erase")
+@admin_required
+def customer_erase(customer_id: int) -> Response:
+    """Erase for good, once the admin typed the id or the name: there is no undo."""
+    form = EraseForm()
+    if not form.validate_on_submit():
+        flash(_form_error(form), "error")
+        return redirect(url_for("ui.customer", customer_id=customer_id))
+    try:
+        with hub().database.session() as db:
+            customer = db.get(Customer, customer_id)
+            if customer is None:
+                raise CustomerNotFound(customer_id)
+            if not _confirms(form.confirm.data or "", customer):
+                flash(_MISMATCH, "error")
+                return redirect(url_for("ui.customer", customer_id=customer_id))
+            summary = erase_customer(db, customer_id, actor=current_user.email)
+            details = {k: v for k, v in summary.items() if k != "erased_by"}
+            record_action(db, "customer.erased", target=f"customer {customer_id}", details=details)
+    except CustomerNotFound as exc:
+        flash(as_sentence(str(exc)), "error")
+        return redirect(url_for("ui.customers"))
+    except IdentityError as exc:
+        flash(as_sentence(str(exc)), "error")
+        return redirect(url_for("ui.customer", customer_id=customer_id))
+    flash(_erased_message(customer_id, summary), "success")
+    return redirect(url_for("ui.customers"))
+
+
+_MISMATCH = "Nothing was erased: what you typed is neither this customer's id nor their full name."
+
+
+def _confirms(typed: str, customer: Customer) -> bool:
+    """The id (with or without #) or the full name, ignoring case and extra spaces."""
+    text = " ".join(typed.split()).casefold()
+    name = " ".join((customer.full_name or "").split()).casefold()
+    return text in (str(customer.id), f"#{customer.id}") or bool(name and text == name)
+
+
+def _erased_message(customer_id: int, summary: dict[str, Any]) -> str:
+    """What went, in counts only: the person's details are gone and stay out of notices."""
+    parts = [
+        _count(summary["source_records"], "source record"),
+        _count(summary["activities_deleted"], "activity", "activities"),
+        _count(summary["inbound_events_deleted"], "received webhook"),
+    ]
+    blanked = summary["outbox_events_scrubbed"] + summary["audit_entries_scrubbed"]
+    merged = len(summary["customer_ids"]) - 1
+    text = f"Customer #{customer_id} was erased"
+    if merged:
+        text += f" with {_count(merged, 'customer')} merged into it"
+    return (
+        f"{text}: {', '.join(parts)} removed. The person's details were blanked in "
+        f"{_count(blanked, 'event or audit entry', 'events or audit entries')} and in "
+        f"{_count(summary['activities_scrubbed'], 'activity', 'activities')} kept for others; "
+        f"{_count(summary['suppressions'], 'key is', 'keys are')} kept only as hashes, "
+        "so no sync brings the person back."
+    )
+
+
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def _run(customer_id: int, form: FlaskForm, work: Work) -> Response:
