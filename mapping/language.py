@@ -22,6 +22,9 @@ from mapping.record import assemble, validate
 from mapping.targets import REQUIRED
 from mapping.validate import Plan, check_document
 
+# One instance per target: building a marshmallow Schema costs more than a dump.
+_DUMPERS: dict[str, Schema] = {target: schema() for target, schema in SCHEMAS.items()}
+
 
 @dataclass(frozen=True, slots=True)
 class MappingResult:
@@ -39,7 +42,7 @@ class MappingResult:
 
     def to_json(self) -> dict[str, Any]:
         """The values as JSON-ready data (dates as ISO text), e.g. for a source record."""
-        return SCHEMAS[self.target]().dump(self.values)
+        return _DUMPERS[self.target].dump(self.values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ A path never raises on a payload: a key that is not there yields nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _INDEX = re.compile(r"-?\d+")
@@ -86,10 +86,28 @@ class Lookup:
 class Path:
     text: str
     steps: tuple[Step, ...]
+    # The key names when every step is a plain key (most paths): read with dict lookups.
+    keys: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plain = all(isinstance(step, Key) for step in self.steps)
+        object.__setattr__(self, "keys", tuple(s.name for s in self.steps) if plain else None)
 
     @property
     def many(self) -> bool:
         return any(isinstance(step, Each | Where) for step in self.steps)
+
+    def find(self, data: Any) -> tuple[bool, Any]:
+        """(found, value) as ``resolve`` gives them, without the hint: the per-record path."""
+        if self.keys is None:
+            lookup = self.resolve(data)
+            return lookup.found, lookup.value
+        node = data
+        for name in self.keys:
+            if not isinstance(node, dict) or name not in node:
+                return False, None
+            node = node[name]
+        return True, node
 
     def resolve(self, data: Any) -> Lookup:
         """Follow the path through ``data``; a dead end yields nothing plus a hint."""

@@ -27,29 +27,37 @@ class Source:
     constant: Any = None
     sep: str = " "
 
-    def read(self, data: Any) -> tuple[Any, str | None]:
-        """The value (None when nothing was found) and, if so, a hint saying where it looked."""
+    def read(self, data: Any, hints: bool = True) -> tuple[Any, str | None]:
+        """The value (None when nothing was found) and, if so, a hint saying where it looked.
+
+        ``hints=False`` skips building the hint (an optional rule never shows it).
+        """
         if self.kind == "value":
             return self.constant, None
+        found, value = self._find(data)
+        if found:
+            return value, None
+        return None, self._hint(data) if hints else None
+
+    def _find(self, data: Any) -> tuple[bool, Any]:
         if self.kind == "first_non_empty":
             for path in self.paths:
-                found = path.resolve(data)
-                if found.found and not is_empty(found.value):
-                    return found.value, None
-            return None, self._hint(data)
+                found, value = path.find(data)
+                if found and not is_empty(value):
+                    return True, value
+            return False, None
         if self.kind == "concat":
             parts = [str(item).strip() for item in self._gather(data) if is_texty(item)]
             joined = self.sep.join(part for part in parts if part)
-            return (joined, None) if joined else (None, self._hint(data))
+            return bool(joined), joined
         if len(self.paths) == 1:
-            found = self.paths[0].resolve(data)
-            return (found.value, None) if found.found else (None, found.hint)
+            return self.paths[0].find(data)
         gathered = self._gather(data)
-        return (gathered, None) if gathered else (None, self._hint(data))
+        return bool(gathered), gathered
 
     def _gather(self, data: Any) -> list[Any]:
         """Every non-empty value found at any of the paths, in order, lists flattened."""
-        return [item for path in self.paths for item in flatten(path.resolve(data).value)]
+        return [item for path in self.paths for item in flatten(path.find(data)[1])]
 
     def _hint(self, data: Any) -> str:
         if len(self.paths) == 1:
@@ -69,7 +77,7 @@ class Rule:
 
     def evaluate(self, data: Any) -> tuple[Any, list[MappingWarning]]:
         """The transformed value (None when there is none) and the warnings on the way."""
-        value, hint = self.source.read(data)
+        value, hint = self.source.read(data, hints=not self.optional)
         warnings: list[MappingWarning] = []
         for step in self.steps:
             try:

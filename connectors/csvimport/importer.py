@@ -17,11 +17,14 @@ from connectors.csvimport.connector import PAGE_SIZE, CsvImportConnector
 from connectors.csvimport.dialect import DELIMITER_NAMES
 from connectors.csvimport.layout import Layout
 from connectors.csvimport.mappings import load_mapping
+from connectors.csvimport.quality import count_checks
+from connectors.csvimport.repeats import RepeatFinder
 from connectors.csvimport.report import ImportReport, RowProblem
 from connectors.csvimport.rows import PreparedRow, RefusedRow, prepare_row
 from connectors.csvimport.source import DEFAULT_SOURCE, ensure_source
 from core.db import Database
 from core.identity import ingest_batch
+from core.normalize import QualityReport
 from mapping import CompiledMapping
 
 Progress = Callable[[int, int], None]
@@ -52,14 +55,17 @@ def import_csv(
     total = connector.count_rows()
     region = getattr(options, "default_region", None)
     connector_id = ensure_source(database, source)
+    finder = RepeatFinder()
     if progress is not None:
         progress(0, total)
     for page in read_pages(connector, "rows"):
         problems = [RowProblem(item.position or 0, item.reason, True) for item in page.skipped]
-        ready = _prepare(page.items, mapping, columns, problems, region)
+        ready = _prepare(page.items, mapping, columns, problems, region, quality=report.quality)
         for result in ingest_batch(database, connector_id, _items(ready), options=options):
             report.count(result.action)
         _record(report, problems, ready)
+        for repeat in finder.repeats(ready):
+            report.repeated(repeat)
         report.rows += len(page.items) + len(page.skipped)
         if progress is not None:
             progress(report.rows, max(total, report.rows))
@@ -84,13 +90,19 @@ def _prepare(
     columns: Columns,
     problems: list[RowProblem],
     region: str | None,
+    *,
+    quality: QualityReport,
 ) -> list[PreparedRow]:
     ready: list[PreparedRow] = []
     for item in items:
         try:
-            ready.append(prepare_row(item, mapping, columns.rename, region))
+            row = prepare_row(item, mapping, columns.rename, region)
         except RefusedRow as refused:
             problems.append(RowProblem(item.position or 0, str(refused), True))
+            count_checks(quality, refused.checks)
+        else:
+            ready.append(row)
+            count_checks(quality, row.checks)
     return ready
 
 

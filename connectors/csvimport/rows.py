@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import SourceItem
+from connectors.csvimport.quality import Check, Refused, value_checks
 from core.records.normal import phone as normalize_phone  # cached: ingest reads it again
 from mapping import CompiledMapping
 
@@ -37,10 +38,16 @@ class PreparedRow:
     raw: dict[str, Any]
     mapped: dict[str, Any]
     notes: tuple[str, ...]  # values left out of the mapped record, and why
+    checks: tuple[Check, ...] = ()  # its emails, phones and domains checked, for the report
+    content_id: bool = False  # no external_id: the id is a hash of the row's content
 
 
 class RefusedRow(ValueError):
     """A row that cannot become a source record; the message says why."""
+
+    def __init__(self, message: str, checks: tuple[Check, ...] = ()) -> None:
+        super().__init__(message)
+        self.checks = checks
 
 
 def prepare_row(
@@ -59,20 +66,34 @@ def prepare_row(
     notes = [f"{warning.field} {warning.message}" for warning in result.warnings
              if warning.code in _NOTED_CODES]  # fmt: skip
     values = dict(result.values)
-    notes += _drop_bad_phones(values, default_region)
+    phones: list[Any] = []
+    notes += _drop_bad_phones(values, default_region, phones)
+    checks = tuple(value_checks(values, result.warnings, phones))
     if not any(values.get(name) for name in _IDENTIFYING):
         reason = "nothing identifies a person: no name, valid email or valid phone"
-        raise RefusedRow("; ".join([reason, *notes]))
+        raise RefusedRow("; ".join([reason, *notes]), checks)
     mapped = mapping.schema.dump(values)  # the JSON form MappingResult.to_json gives
-    external_id = str(values.get("external_id") or row_key(item.payload))
-    return PreparedRow(item.position or 0, external_id, dict(item.payload), mapped, tuple(notes))
+    given_id = values.get("external_id")
+    external_id = str(given_id or row_key(item.payload))
+    return PreparedRow(
+        item.position or 0,
+        external_id,
+        dict(item.payload),
+        mapped,
+        tuple(notes),
+        checks,
+        content_id=not given_id,
+    )
 
 
-def _drop_bad_phones(values: dict[str, Any], default_region: str | None) -> list[str]:
+def _drop_bad_phones(
+    values: dict[str, Any], default_region: str | None, checked_out: list[Any]
+) -> list[str]:
     """Leave out phones that are not numbers; keep national numbers for the core to judge.
 
     A number read with the row's country or the default region is kept in E.164, so
     every later stage (and a rebuild without the import's options) reads it the same.
+    Each number's check goes to ``checked_out``, for the data-quality report.
     """
     country = (values.get("address") or {}).get("country", "")
     region = country.strip().upper() if len(country.strip()) == 2 else default_region
@@ -80,6 +101,8 @@ def _drop_bad_phones(values: dict[str, Any], default_region: str | None) -> list
     for index, raw in enumerate(values.get("phones") or []):
         checked = normalize_phone(raw, region)
         problem = _national_problem(raw) if checked.error == _AMBIGUOUS_PHONE else checked.error
+        same = problem is None or problem == checked.error
+        checked_out.append(checked if same else Refused(raw, False, problem))
         if problem is None:
             kept.append(checked.e164 or raw)
         else:

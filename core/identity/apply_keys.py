@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,10 @@ _UNNEST_INSERT = text(
     "INSERT INTO identity_keys (kind, value, source_record_id, customer_id) "
     "SELECT * FROM unnest(CAST(:k AS varchar[]), CAST(:v AS varchar[]), "
     "CAST(:s AS integer[]), CAST(:c AS integer[]))"
+)
+
+_SQLITE_INSERT = (
+    "INSERT INTO identity_keys (kind, value, source_record_id, customer_id) VALUES (?, ?, ?, ?)"
 )
 
 
@@ -34,11 +38,8 @@ def replace_keys(session: Session, items: Sequence[Pending]) -> None:
     if rows and session.get_bind().dialect.name == "postgresql":
         kinds, values, records, customers = (list(column) for column in zip(*rows, strict=True))
         session.execute(_UNNEST_INSERT, {"k": kinds, "v": values, "s": records, "c": customers})
-    elif rows:
-        names = ("kind", "value", "source_record_id", "customer_id")
-        session.execute(
-            insert(IdentityKey.__table__), [dict(zip(names, row, strict=True)) for row in rows]
-        )
+    elif rows:  # plain tuples straight to the driver's executemany, in index order
+        session.connection().exec_driver_sql(_SQLITE_INSERT, sorted(rows))
 
 
 def write_demotions(session: Session, index: CandidateIndex) -> None:

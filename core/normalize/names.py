@@ -110,14 +110,12 @@ def _capitalised_parts(text: str) -> dict[str, str]:
 
     "DR. JANE SMITH" becomes "Dr. Jane Smith", but a deliberate "DeVito" is kept.
     """
-    original = HumanName(text)
-    fixed = HumanName(text)
-    fixed.capitalize(force=True)
-    parts: dict[str, str] = {}
-    for key in _PARTS:
-        before, after = getattr(original, key), getattr(fixed, key)
-        parts[key] = after if _single_case(before) else before
-    return parts
+    parsed = HumanName(text)
+    before = {key: getattr(parsed, key) for key in _PARTS}
+    parsed.capitalize(force=True)  # re-renders the same parse: one parse, not two
+    return {
+        key: getattr(parsed, key) if _single_case(value) else value for key, value in before.items()
+    }
 
 
 def _single_case(value: str) -> bool:

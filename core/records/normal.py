@@ -6,6 +6,7 @@ cache makes the second call free, which matters for bulk imports.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from core.normalize import (
@@ -28,8 +29,31 @@ def email(raw: str) -> EmailResult:
     return normalize_email(raw)
 
 
-@lru_cache(maxsize=_SIZE)
 def phone(raw: str, region: str | None) -> PhoneResult:
+    """Cached ``normalize_phone``; a number in E.164 is parsed once, whatever the region.
+
+    A leading "+" carries the country code, so the region changes nothing. A valid
+    number's E.164 form is remembered as well: the CSV import stores phones in E.164,
+    and identity resolution then reads that spelling again moments later.
+    """
+    if raw.startswith("+"):
+        known = _E164.get(raw)
+        if known is not None:
+            return known
+        region = None
+    result = _phone(raw, region)
+    if result.valid and result.e164 and result.extension is None and result.e164 != raw:
+        if len(_E164) >= _SIZE:
+            _E164.clear()
+        _E164[result.e164] = replace(result, raw=result.e164)
+    return result
+
+
+_E164: dict[str, PhoneResult] = {}
+
+
+@lru_cache(maxsize=_SIZE)
+def _phone(raw: str, region: str | None) -> PhoneResult:
     return normalize_phone(raw, region)
 
 

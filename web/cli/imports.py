@@ -9,6 +9,7 @@ imported.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -100,6 +101,28 @@ def _checked_mapping(mapping_file: Path | None) -> str | None:
     return document
 
 
+FIELD_LABELS = {"email": "emails", "phone": "phones", "company_domain": "company domains"}
+FLAG_LABELS = {"role": "role addresses", "freemail": "free-mail"}
+
+
+def quality_lines(quality: dict[str, dict[str, Any]]) -> list[str]:
+    """The data-quality counts, one line per field: what was usable, and why not."""
+    if not quality:
+        return []
+    lines = ["data quality:"]
+    for name, counts in quality.items():
+        text = f"{counts['seen']} seen, {counts['valid']} valid, {counts['invalid']} invalid"
+        reasons = counts.get("reasons") or {}
+        if reasons:
+            listed = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+            text += " (" + ", ".join(f"{why}: {n}" for why, n in listed) + ")"
+        flags = counts.get("flags") or {}
+        if flags:
+            text += "; " + ", ".join(f"{FLAG_LABELS.get(f, f)}: {n}" for f, n in flags.items())
+        lines.append(f"  {FIELD_LABELS.get(name, name)}: {text}")
+    return lines
+
+
 def print_report(file: Path, report: ImportReport) -> None:
     """The report on stdout: counts, warnings about the file, then rows with problems."""
     click.echo(
@@ -110,8 +133,15 @@ def print_report(file: Path, report: ImportReport) -> None:
     counts += [("bad rows", report.bad_rows), ("rows with values left out", report.flagged_rows)]
     for label, value in counts:
         click.echo(f"  {label:<26}{value:>9}")
+    for line in quality_lines(report.quality.to_dict()):
+        click.echo(line)
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
+    for repeat in report.repeats:
+        click.echo(f"warning: {repeat}")
+    if report.repeated_ids > len(report.repeats):
+        hidden = report.repeated_ids - len(report.repeats)
+        click.echo(f"warning: ... and {hidden} more rows repeat an earlier row's external id")
     if report.problems:
         click.echo("rows with problems:")
     for problem in report.problems:

@@ -24,7 +24,30 @@ STATUS_LABELS = {
     "succeeded": "Finished",
     "failed": "Failed",
 }
-COUNTED = ("created", "linked", "updated", "unchanged", "review", "bad_rows", "flagged_rows")
+COUNTED = (
+    "created",
+    "linked",
+    "updated",
+    "unchanged",
+    "review",
+    "bad_rows",
+    "flagged_rows",
+    "repeated_ids",
+)
+QUALITY_LABELS = {"email": "Emails", "phone": "Phones", "company_domain": "Company domains"}
+FLAG_LABELS = {"role": "role addresses", "freemail": "free-mail"}
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """One field of the data-quality report, as the run page lists it."""
+
+    label: str
+    seen: int
+    valid: int
+    invalid: int
+    reasons: list[tuple[str, int]]  # most frequent first
+    flags: list[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,16 @@ class ImportRun:
         return min(100, self.done * 100 // self.total)
 
     @property
+    def quality(self) -> list[QualityRow]:
+        """The file's emails, phones and domains: how many were usable, and why not."""
+        found = self.counts.get("quality") or {}
+        return [_quality_row(name, counts) for name, counts in found.items()]
+
+    @property
+    def repeats(self) -> list[dict[str, Any]]:
+        return list(self.counts.get("repeats") or [])
+
+    @property
     def bad_rows(self) -> list[dict[str, Any]]:
         return [problem for problem in self.problems if problem.get("bad")]
 
@@ -80,6 +113,19 @@ class ImportRun:
             "error": self.error,
             "finished_at": when(self.finished_at) if self.finished_at else None,
         }
+
+
+def _quality_row(name: str, counts: dict[str, Any]) -> QualityRow:
+    reasons = sorted((counts.get("reasons") or {}).items(), key=lambda item: (-item[1], item[0]))
+    flags = [(FLAG_LABELS.get(flag, flag), n) for flag, n in (counts.get("flags") or {}).items()]
+    return QualityRow(
+        label=QUALITY_LABELS.get(name, name),
+        seen=int(counts.get("seen") or 0),
+        valid=int(counts.get("valid") or 0),
+        invalid=int(counts.get("invalid") or 0),
+        reasons=reasons,
+        flags=flags,
+    )
 
 
 def find_run(session: Session, run_id: int) -> ImportRun | None:
