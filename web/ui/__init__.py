@@ -1,6 +1,24 @@
 """Pages: dashboard and customers for everyone; review, imports, audit log, users for admins."""
 
-from web.ui import admin, customer_actions, customers, dashboard, display, imports, review
+from web.ui import (
+    admin,
+    customer_actions,
+    customers,
+    dashboard,
+    display,
+    email_settings,
+    imports,
+    inbound,
+    mailboxes,
+    mailboxes_emails,
+    review,
+    web_forms,
+    webhooks,
+    webhooks_actions,
+    webhooks_allowlist,
+    webhooks_display,
+    webhooks_endpoint,
+)
 from web.ui.blueprint import blueprint
 
 __all__ = [
@@ -10,6 +28,16 @@ __all__ = [
     "customers",
     "dashboard",
     "display",
+    "email_settings",
     "imports",
+    "inbound",
+    "mailboxes",
+    "mailboxes_emails",
     "review",
+    "web_forms",
+    "webhooks",
+    "webhooks_actions",
+    "webhooks_allowlist",
+    "webhooks_display",
+    "webhooks_endpoint",
 ]
