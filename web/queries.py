@@ -20,8 +20,14 @@ class AuditPage(Paged):
 
 
 def audit_page(session: Session, page: int, per_page: int) -> AuditPage:
-    """Newest first; ids break ties between entries written in the same instant."""
+    """Newest first; ids break ties between entries written in the same instant.
+
+    A page past the end is empty without asking the database: an offset as large as a
+    caller may type overflows SQLite's integers.
+    """
     total = session.scalar(select(func.count(AuditEntry.id))) or 0
+    if (page - 1) * per_page >= total:
+        return AuditPage([], page, per_page, total)
     entries = session.scalars(
         select(AuditEntry)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -118,3 +118,11 @@ def test_audit_log_is_newest_first_and_paginated(
     assert re.findall(r"item-\d\d", second)[-1] == "item-00"
     assert "auth.sign_in" in second
     assert admin_client.get("/audit-log?page=3").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/customers", "/audit-log"])
+def test_a_page_number_past_any_offset_is_a_404_not_a_crash(
+    admin_client: FlaskClient, path: str
+) -> None:
+    assert admin_client.get(f"{path}?page=99999999999999999999").status_code == 404
+    assert admin_client.get(f"{path}?page=-3").status_code == 404

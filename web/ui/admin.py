@@ -10,6 +10,7 @@ from core.passwords import WeakPassword
 from web.audit import record_action
 from web.auth.roles import admin_required
 from web.context import hub
+from web.pagination import requested_page
 from web.queries import all_users, audit_page
 from web.text import as_sentence
 from web.ui.blueprint import blueprint
@@ -21,8 +22,8 @@ AUDIT_PER_PAGE = 50
 @blueprint.get("/audit-log")
 @admin_required
 def audit_log() -> str:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
+    page = requested_page(request.args.get("page", 1, type=int))
+    if page is None:
         abort(404)
     with hub().database.session() as db:
         listing = audit_page(db, page, AUDIT_PER_PAGE)

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from core.models import Customer
 from web.context import hub
+from web.pagination import requested_page
 from web.ui.blueprint import blueprint
 from web.ui.customer_forms import MergeForm, PinForm
 from web.ui.customer_search import CustomerListing, parse_query, search_customers
@@ -21,8 +22,8 @@ MERGE_MATCHES = 8
 @blueprint.get("/customers")
 @login_required
 def customers() -> str:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
+    page = requested_page(request.args.get("page", 1, type=int))
+    if page is None:
         abort(404)
     query = parse_query(request.args.get("q"))
     with hub().database.session() as db:
