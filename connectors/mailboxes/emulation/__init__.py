@@ -1,0 +1,1 @@
+"""What the mail emulators share: a background HTTP(S) server, limits, tokens, counters."""
