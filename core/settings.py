@@ -53,6 +53,15 @@ class Settings:
     login_window_seconds: int
     outbound_allowlist: tuple[str, ...] = field(default_factory=tuple)
     log_level: str = "INFO"
+    inbound_max_bytes: int = 1024 * 1024  # the largest inbound webhook body accepted
+    google: OAuthApp = field(default_factory=lambda: OAuthApp(**GOOGLE_DEFAULTS))
+    mail_poll_minutes: int = 5
+    sync_lease_seconds: int = 120  # a crashed sync blocks its account this long at most
+    # Gmail push (Pub/Sub): the OIDC token's audience and signer; no topic = polling only.
+    gmail_push_audience: str = ""
+    gmail_push_service_account: str = ""
+    google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    gmail_push_topic: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,7 +108,54 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_window_seconds=_int(env, "LOGIN_WINDOW_SECONDS", 900, minimum=1),
         outbound_allowlist=_cidrs(env, "OUTBOUND_ALLOWLIST"),
         log_level=_choice(env, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        inbound_max_bytes=_int(
+            env, "INBOUND_MAX_BYTES", 1024 * 1024, minimum=1024, maximum=64 * 1024 * 1024
+        ),
+        google=_oauth_app(env, "GOOGLE", GOOGLE_DEFAULTS),
+        mail_poll_minutes=_int(env, "MAIL_POLL_MINUTES", 5, minimum=1, maximum=1440),
+        sync_lease_seconds=_int(env, "SYNC_LEASE_SECONDS", 120, minimum=5, maximum=3600),
+        gmail_push_audience=_get(env, "GMAIL_PUSH_AUDIENCE", f"{base_url.rstrip('/')}/push/gmail"),
+        gmail_push_service_account=_get(env, "GMAIL_PUSH_SERVICE_ACCOUNT", ""),
+        google_certs_url=_url(env, "GOOGLE_CERTS_URL", GOOGLE_CERTS_URL, schemes=("http", "https")),
+        gmail_push_topic=_get(env, "GMAIL_PUSH_TOPIC", ""),
     )
+
+
+@dataclass(frozen=True)
+class OAuthApp:
+    """An OAuth client registered with a provider, and where that provider lives.
+
+    The URLs default to the provider's own; pointing them elsewhere is how the demo
+    and the tests reach the local emulators.
+    """
+
+    client_id: str
+    client_secret: str
+    auth_uri: str
+    token_uri: str
+    api_url: str
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+
+GOOGLE_DEFAULTS = {
+    "client_id": "",
+    "client_secret": "",
+    "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+    "token_uri": "https://oauth2.googleapis.com/token",
+    "api_url": "https://gmail.googleapis.com",
+}
+
+
+def _oauth_app(env: Mapping[str, str], name: str, defaults: Mapping[str, str]) -> OAuthApp:
+    values = {key: _get(env, f"{name}_{key.upper()}", default) for key, default in defaults.items()}
+    for key in ("auth_uri", "token_uri", "api_url"):
+        values[key] = _url(env, f"{name}_{key.upper()}", values[key], schemes=("http", "https"))
+    return OAuthApp(**values)
 
 
 def _get(env: Mapping[str, str], name: str, default: str) -> str:

@@ -30,6 +30,7 @@ class PageOutcome:
     done: int
     counts: dict[str, int] = field(default_factory=dict)
     checkpoint: Cursor | None = None
+    total: int | None = None  # a better estimate of the whole run, when one is known
 
 
 @dataclass
@@ -39,6 +40,7 @@ class StreamRun:
     done: int = 0
     resyncs: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    total: int | None = None
 
 
 def run_stream(
@@ -52,20 +54,26 @@ def run_stream(
     owner: str | None = None,
     lease_ttl: timedelta = timedelta(minutes=10),
     max_resyncs: int = 1,
+    run_id: int | None = None,
 ) -> StreamRun:
-    """Sync one stream of one account to its end; raises SyncBusy if another sync runs."""
+    """Sync one stream of one account to its end; raises SyncBusy if another sync runs.
+
+    ``run_id`` names a SyncRun queued when the sync was requested (the API does that);
+    without one, a run is recorded here.
+    """
     owner = owner or uuid.uuid4().hex
     with database.session() as session:
-        if not acquire_lease(session, connector_id, owner, lease_ttl):
-            raise SyncBusy(f"connector {connector_id} is already syncing")
-        row = SyncRun(
-            connector_id=connector_id,
-            stream=stream,
-            status="running",
-            started_at=utcnow(),
-            total=total,
-        )
-        session.add(row)
+        leased = acquire_lease(session, connector_id, owner, lease_ttl)
+        if not leased:  # committed as the session closes, before SyncBusy goes up
+            _close_queued(session, run_id, "another sync of this account was running")
+    if not leased:
+        raise SyncBusy(f"connector {connector_id} is already syncing")
+    with database.session() as session:
+        row = session.get(SyncRun, run_id) if run_id is not None else None
+        if row is None or row.connector_id != connector_id:
+            row = SyncRun(connector_id=connector_id, stream=stream)
+            session.add(row)
+        row.status, row.started_at, row.total = "running", utcnow(), total
         session.flush()
         run = StreamRun(row.id)
         cursor = _stored_cursor(session, connector_id, stream)
@@ -123,12 +131,22 @@ def _loop(
             run.done += outcome.done
             for name, count in outcome.counts.items():
                 run.counts[name] = run.counts.get(name, 0) + count
-            stored = page.next_cursor if page.next_cursor is not None else outcome.checkpoint
+            stored = page.next_cursor
+            if stored is None:
+                stored = page.checkpoint or outcome.checkpoint
+            if outcome.total is not None:
+                run.total = outcome.total
             _save_cursor(session, connector_id, stream, stored)
             _progress(session, run)
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
+
+
+def _close_queued(session: Session, run_id: int | None, reason: str) -> None:
+    row = session.get(SyncRun, run_id) if run_id is not None else None
+    if row is not None and row.status == "queued":
+        row.status, row.error, row.finished_at = "failed", reason, utcnow()
 
 
 def _stored_cursor(session: Session, connector_id: int, stream: str) -> Cursor | None:
@@ -149,6 +167,8 @@ def _progress(session: Session, run: StreamRun) -> None:
     row = session.get(SyncRun, run.sync_run_id)
     assert row is not None
     row.done = run.done
+    if run.total is not None:
+        row.total = run.total
     row.counts = {**run.counts, "pages": run.pages, "resyncs": run.resyncs}
 
 

@@ -36,8 +36,13 @@ def current_credentials(
     vault: Vault,
     connector_id: int,
     refresh: Callable[[Credentials], Credentials],
+    *,
+    rejected: str | None = None,
 ) -> Credentials:
     """Stored credentials with a valid access token, refreshing at most once.
+
+    ``rejected`` is an access token the provider just refused (401): it is refreshed
+    even if it looks unexpired, unless another worker already replaced it.
 
     ``refresh`` gets the stored credentials and returns the new fields (``access_token``,
     ``expires_at`` ISO text, maybe a rotated ``refresh_token``); it raises NeedsReconnect
@@ -45,14 +50,14 @@ def current_credentials(
     """
     with database.session() as session:
         stored = _credentials(vault, session.get(Connector, connector_id))
-    if is_fresh(stored, utcnow()):
+    if _usable(stored, rejected):
         return stored
     revoked: NeedsReconnect | None = None
     with database.session() as session:
         query = select(Connector).where(Connector.id == connector_id).with_for_update()
         row = session.scalars(query.execution_options(populate_existing=True)).one()
         stored = _credentials(vault, row)
-        if is_fresh(stored, utcnow()):
+        if _usable(stored, rejected):
             return stored  # another worker refreshed while this one waited for the lock
         try:
             stored = {**stored, **refresh(stored)}
@@ -67,6 +72,12 @@ def current_credentials(
     if revoked is not None:
         raise revoked
     return stored
+
+
+def _usable(credentials: Credentials, rejected: str | None) -> bool:
+    if rejected is not None and credentials.get("access_token") == rejected:
+        return False
+    return is_fresh(credentials, utcnow())
 
 
 def _credentials(vault: Vault, row: Connector | None) -> Credentials:

@@ -8,12 +8,9 @@ take seconds, not hours.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -26,6 +23,7 @@ from core.vault import Vault
 from tests.waiting import wait_until
 from tests.webhooks.outbound.receivers import Receiver, Reply
 from tests.worker.conftest import ROOT, WorkerHarness
+from tests.worker.killing import kill_tree
 from webhooks.outbound import create_endpoint
 from webhooks.outbound.options import OPTIONS_KEY
 
@@ -150,21 +148,6 @@ def _attempt_codes(harness: WorkerHarness, delivery_id: int) -> list[int | None]
         return list(session.scalars(query.order_by(DeliveryAttempt.id)))
 
 
-def _kill_tree(pid: int) -> None:
-    """SIGKILL a worker and every process under it, all at once (no clean shutdown)."""
-    family = [pid]
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if parent == pid:
-                family.append(int(proc.name))
-    for member in family:
-        os.kill(member, signal.SIGKILL)
-
-
 # The embedded and the production pairing: both databases and both transports, in the
 # time two worker runs take rather than four.
 MODES = pytest.mark.parametrize(
@@ -208,7 +191,7 @@ def test_retries_a_410_and_a_killed_worker(
     stalled_id = _endpoint(harness, vault, stalled, "activity.*")
     stalled_msg = _event(harness, "activity.logged")
     wait_until(lambda: stalled.count() == 1, timeout=30, message="the first send never came")
-    _kill_tree(first.pid)
+    kill_tree(first.pid)
     first.wait(timeout=30)
     harness.start_worker()
 

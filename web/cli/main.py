@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from web.cli import admin, exports, identity_cmds, imports, processes, status
+from web.cli import (
+    admin,
+    demo,
+    exports,
+    forms_cmds,
+    identity_cmds,
+    imports,
+    processes,
+    status,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +36,8 @@ cli.add_command(admin.rotate_keys)
 cli.add_command(imports.import_group)
 cli.add_command(exports.export_group)
 cli.add_command(identity_cmds.identity_group)
+cli.add_command(forms_cmds.forms_group)
+cli.add_command(demo.demo)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from worker.queues import QUEUE_NAMES, BrokerUnavailable, queue_depths
 def init() -> None:
     """Create or upgrade the database schema (safe to run again)."""
     ctx = load_context()
-    _init_database(ctx)
+    init_database(ctx)
     click.echo(
         f"database ready at {redact_url(ctx.settings.database_url)} "
         f"(schema {migrate.head_revision()})"
@@ -30,8 +30,8 @@ def init() -> None:
 def run() -> None:
     """Run web, worker and beat together on this machine; Ctrl-C stops them all."""
     ctx = load_context()
-    _init_database(ctx)
-    _check_broker(ctx)
+    init_database(ctx)
+    check_broker(ctx)
     if port_in_use(ctx.settings.port):
         raise CommandError(
             f"port {ctx.settings.port} is already in use: stop what uses it or set CRMHUB_PORT"
@@ -120,7 +120,7 @@ def worker(queues: str, concurrency: int | None) -> None:
     ctx = load_context()
     ctx.checked_database()
     _require_schema(ctx)
-    _check_broker(ctx)
+    check_broker(ctx)
     unknown = set(queues.split(",")) - set(QUEUE_NAMES)
     if unknown:
         raise click.BadParameter(f"unknown queue(s) {', '.join(sorted(unknown))}", param_hint="-Q")
@@ -149,7 +149,7 @@ def beat() -> None:
     """Run the scheduler that enqueues periodic jobs (run exactly one per deployment)."""
     ctx = load_context()
     ctx.checked_database()
-    _check_broker(ctx)
+    check_broker(ctx)
     from worker.app import make_celery  # noqa: PLC0415 - only this command needs Celery loaded
 
     app = make_celery(ctx.settings)
@@ -157,7 +157,7 @@ def beat() -> None:
     app.start(["beat", "--schedule", str(schedule), "--loglevel", ctx.settings.log_level])
 
 
-def _init_database(ctx: CliContext) -> None:
+def init_database(ctx: CliContext) -> None:
     database = ctx.checked_database()
     migrate.upgrade(database)
 
@@ -167,7 +167,7 @@ def _require_schema(ctx: CliContext) -> None:
         raise CommandError("the database schema is not current: run `crmhub init` first")
 
 
-def _check_broker(ctx: CliContext) -> None:
+def check_broker(ctx: CliContext) -> None:
     try:
         queue_depths(ctx.settings.broker_url)
     except BrokerUnavailable as exc:

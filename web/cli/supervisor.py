@@ -38,7 +38,7 @@ class Supervisor:
             self.children[name] = subprocess.Popen(  # noqa: S603 - our own commands
                 command,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads run yet here
+                preexec_fn=die_with_parent,  # noqa: PLW1509 - no threads run yet here
             )
         deadline = time.monotonic() + START_TIMEOUT
         while not port_in_use(self.web_port):
@@ -75,6 +75,15 @@ class Supervisor:
                 child.kill()
                 child.wait()
 
+    @property
+    def stopping(self) -> bool:
+        """A signal asked everything to stop (the caller's loops should end)."""
+        return self._stop.is_set()
+
+    def pause(self, seconds: float) -> None:
+        """Wait, waking early when a stop is asked for."""
+        self._stop.wait(seconds)
+
     def _first_dead(self) -> str | None:
         return next((name for name, c in self.children.items() if c.poll() is not None), None)
 
@@ -82,7 +91,7 @@ class Supervisor:
         self._stop.set()
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child: get SIGTERM if the supervisor dies, even by SIGKILL (Linux).
 
     Children live in their own sessions so that Ctrl-C reaches only the supervisor;

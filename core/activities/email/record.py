@@ -215,3 +215,14 @@ def _unlink(session: Session, activity_id: int, emails: list[str]) -> None:
             ActivityCustomer.customer_id.in_(customers),
         )
     )
+
+
+def record_gone(session: Session, *, connector_id: int, provider_id: str, reason: str) -> None:
+    """Account for a message listed but gone before it could be read (deleted meanwhile)."""
+    seen = select(MailboxMessage.id).where(
+        MailboxMessage.connector_id == connector_id, MailboxMessage.provider_id == provider_id
+    )
+    if session.scalar(seen) is None:
+        session.add(
+            MailboxMessage(connector_id=connector_id, provider_id=provider_id, skip_reason=reason)
+        )

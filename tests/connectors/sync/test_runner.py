@@ -137,3 +137,27 @@ def test_a_second_sync_of_the_same_account_is_refused(database: Database) -> Non
         run_stream(database, connector, "messages", fetch=Source().fetch,
                    apply=apply_factory(connector))  # fmt: skip
     assert _activities(database) == 0
+
+
+def test_a_queued_run_is_the_one_that_runs_or_is_closed_when_busy(database: Database) -> None:
+    connector = _connector(database)
+    with database.session() as session:
+        queued = SyncRun(connector_id=connector, stream="messages", status="queued")
+        second = SyncRun(connector_id=connector, stream="messages", status="queued")
+        session.add_all([queued, second])
+        session.flush()
+        queued_id, second_id = queued.id, second.id
+    run = run_stream(database, connector, "messages", fetch=Source().fetch,
+                     apply=apply_factory(connector), run_id=queued_id)  # fmt: skip
+    assert run.sync_run_id == queued_id
+    with database.session() as session:
+        acquire_lease(session, connector, "another-worker", timedelta(minutes=5))
+    with pytest.raises(SyncBusy):
+        run_stream(database, connector, "messages", fetch=Source().fetch,
+                   apply=apply_factory(connector), run_id=second_id)  # fmt: skip
+    with database.session() as session:
+        rows = {r.id: r for r in session.scalars(select(SyncRun))}
+    assert len(rows) == 2
+    assert rows[queued_id].status == "succeeded"
+    assert rows[second_id].status == "failed"
+    assert "another sync" in rows[second_id].error
