@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from connectors.gmail.account import mailbox_client
 from connectors.gmail.config import GoogleApp
 from connectors.gmail.emulator import GmailEmulator
+from connectors.gmail.reconcile import reconcile_mailbox
 from connectors.gmail.sync import Mailbox, sync_mailbox
 from connectors.mailboxes import Spec, generate
 from connectors.sync import NeedsReconnect
@@ -145,3 +146,41 @@ def test_a_revoked_grant_asks_for_a_reconnect(database: Database, emulator: Gmai
         assert row is not None
         assert row.status == "needs_reconnect"
     assert _count(database, SyncRun, SyncRun.status == "succeeded") == 0
+
+
+def test_reconciliation_finds_and_repairs_gaps_without_doubling(
+    database: Database, emulator: GmailEmulator
+) -> None:
+    vault = Vault([Fernet.generate_key().decode()])
+    email = next(iter(emulator.mailboxes))
+    truth = emulator.organization.truth()[email]
+    connector = _connect(database, vault, emulator, email)
+    _sync(database, vault, emulator, connector)
+    logged = _count(database, Activity)
+    with database.session() as session:  # two rows lost, as a bug or a restore would
+        lost = session.scalars(
+            select(MailboxMessage).where(MailboxMessage.activity_id.is_not(None)).limit(2)
+        ).all()
+        lost_ids = {row.provider_id for row in lost}
+        for row in lost:
+            session.delete(row)
+    emulator.add_message(email)  # and one the sync never saw
+    client = mailbox_client(database, vault, _app(emulator), connector)
+    with database.session() as session:
+        mailbox = Mailbox.load(session, connector)
+    result = reconcile_mailbox(database, client, mailbox)
+    assert result.provider == len(truth.keys) + 1
+    assert set(result.missing) >= lost_ids
+    assert len(result.missing) == 3
+    assert result.repaired == 3
+    assert result.accounted == result.provider
+    assert _count(database, MailboxMessage) == len(truth.keys) + 1
+    assert _count(database, Activity) == logged + 1  # the new one; the lost ones not twice
+    again = reconcile_mailbox(database, client, mailbox)
+    assert again.missing == ()
+    with database.session() as session:
+        run = session.scalars(
+            select(SyncRun).where(SyncRun.stream == "reconcile").order_by(SyncRun.id.desc())
+        ).first()
+        assert run is not None
+        assert (run.done, run.total, run.error) == (result.provider, result.provider, "")
