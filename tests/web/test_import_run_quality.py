@@ -6,8 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from core.db import Database
+from core.erasure import erase_customer
+from core.models import Customer
 from tests.web.helpers import make_user, sign_in
 from tests.web.test_imports_page import runs, upload
 from worker import runtime
@@ -60,3 +63,22 @@ def test_the_run_page_lists_quality_counts_and_repeated_ids(
 
     live = admin_client.get(f"/ui/imports/{run.id}.json").get_json()
     assert live["counts"]["repeated_ids"] == 1
+
+
+def test_rows_of_an_erased_person_are_counted_on_the_run_page(
+    admin_client: FlaskClient, database: Database
+) -> None:
+    upload(admin_client, ROWS)
+    [run] = runs(database)
+    import_upload.run(run.id)
+    with database.session() as session:
+        customer_id = session.scalar(select(Customer.id).where(Customer.full_name == "Bob Smith"))
+        assert customer_id is not None
+        erase_customer(session, customer_id, actor="test")
+    upload(admin_client, ROWS)
+    second = runs(database)[-1]
+    import_upload.run(second.id)
+
+    page = admin_client.get(f"/imports/{second.id}").text
+    tile = page.split("Erased people left out", 1)[1]
+    assert 'data-count="suppressed">1<' in tile

@@ -33,6 +33,7 @@ COUNTED = (
     "bad_rows",
     "flagged_rows",
     "repeated_ids",
+    "suppressed",
 )
 QUALITY_LABELS = {"email": "Emails", "phone": "Phones", "company_domain": "Company domains"}
 FLAG_LABELS = {"role": "role addresses", "freemail": "free-mail"}
