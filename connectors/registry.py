@@ -5,12 +5,14 @@ from __future__ import annotations
 from connectors.base import Connector
 from connectors.csvimport.connector import CsvImportConnector
 from connectors.forms.connector import FormsConnector
+from connectors.outlook.connector import OutlookConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     cls.kind: cls
     for cls in (
         CsvImportConnector,
         FormsConnector,
+        OutlookConnector,
     )
 }
 

@@ -35,7 +35,7 @@ class SyncRefused(Exception):
 
 
 # Mailboxes are read by their own sync loop (connectors/<kind>/sync.py), one stream each.
-MAILBOX_STREAMS = {"gmail": ("mail",)}
+MAILBOX_STREAMS = {"gmail": ("mail",), "outlook": ("mail",)}
 
 
 def stream_names(kind: str) -> tuple[str, ...]:
