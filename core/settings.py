@@ -55,6 +55,8 @@ class Settings:
     log_level: str = "INFO"
     inbound_max_bytes: int = 1024 * 1024  # the largest inbound webhook body accepted
     google: OAuthApp = field(default_factory=lambda: OAuthApp(**GOOGLE_DEFAULTS))
+    microsoft: OAuthApp = field(default_factory=lambda: OAuthApp(**MICROSOFT_DEFAULTS))
+    microsoft_ca_bundle: str = ""  # a CA certificate trusted for the authority and Graph
     mail_poll_minutes: int = 5
     sync_lease_seconds: int = 120  # a crashed sync blocks its account this long at most
     # Gmail push (Pub/Sub): the OIDC token's audience and signer; no topic = polling only.
@@ -112,6 +114,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "INBOUND_MAX_BYTES", 1024 * 1024, minimum=1024, maximum=64 * 1024 * 1024
         ),
         google=_oauth_app(env, "GOOGLE", GOOGLE_DEFAULTS),
+        microsoft=_oauth_app(env, "MICROSOFT", MICROSOFT_DEFAULTS),
+        microsoft_ca_bundle=_ca_bundle(env, "MICROSOFT_CA_BUNDLE"),
         mail_poll_minutes=_int(env, "MAIL_POLL_MINUTES", 5, minimum=1, maximum=1440),
         sync_lease_seconds=_int(env, "SYNC_LEASE_SECONDS", 120, minimum=5, maximum=3600),
         gmail_push_audience=_get(env, "GMAIL_PUSH_AUDIENCE", f"{base_url.rstrip('/')}/push/gmail"),
@@ -150,12 +154,28 @@ GOOGLE_DEFAULTS = {
     "api_url": "https://gmail.googleapis.com",
 }
 
+MICROSOFT_DEFAULTS = {
+    "client_id": "",
+    "client_secret": "",
+    "auth_uri": "https://login.microsoftonline.com/common",  # MSAL's authority
+    "token_uri": "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+    "api_url": "https://graph.microsoft.com/v1.0",
+}
+
 
 def _oauth_app(env: Mapping[str, str], name: str, defaults: Mapping[str, str]) -> OAuthApp:
     values = {key: _get(env, f"{name}_{key.upper()}", default) for key, default in defaults.items()}
     for key in ("auth_uri", "token_uri", "api_url"):
         values[key] = _url(env, f"{name}_{key.upper()}", values[key], schemes=("http", "https"))
     return OAuthApp(**values)
+
+
+def _ca_bundle(env: Mapping[str, str], name: str) -> str:
+    """A CA certificate file to trust (how a local emulator's certificate is trusted)."""
+    value = _get(env, name, "")
+    if value and not Path(value).expanduser().is_file():
+        raise ConfigError(PREFIX + name, f"no such certificate file: {value!r}")
+    return str(Path(value).expanduser()) if value else ""
 
 
 def _get(env: Mapping[str, str], name: str, default: str) -> str:

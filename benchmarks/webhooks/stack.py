@@ -11,7 +11,7 @@ import os
 import socket
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +99,7 @@ class Stack:
 
 
 @contextmanager
-def running_stack(store: str) -> Iterator[Stack]:
+def running_stack(store: str, extra_env: Mapping[str, str] | None = None) -> Iterator[Stack]:
     with ExitStack() as cleanup:
         folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="crmhub-bench-")))
         env = {k: v for k, v in os.environ.items() if not k.startswith("CRMHUB_")}
@@ -119,6 +119,7 @@ def running_stack(store: str) -> Iterator[Stack]:
             env["CRMHUB_BROKER_URL"] = redis.url
         elif store != "embedded":
             raise ValueError(f"unknown store {store!r}: embedded or postgres")
+        env.update(extra_env or {})  # e.g. where Google's APIs are
         stack = Stack(store, env, load_settings(env), folder)
         cleanup.callback(_stop_all, stack)
         stack.crmhub("init")

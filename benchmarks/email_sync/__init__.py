@@ -1,0 +1,1 @@
+"""Mailbox sync benchmarks: a quota-bound Gmail backfill and push-to-activity latency."""

@@ -1,0 +1,3 @@
+from benchmarks.email_sync.runner import main
+
+main()
