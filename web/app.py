@@ -13,10 +13,12 @@ from core.db import Database
 from core.settings import Settings, load_settings
 from core.vault import Vault
 from web import api, errors, hooks, security
+from web import push as gmail_push
 from web.auth import blueprint as auth_blueprint
 from web.auth import identity
 from web.config import flask_config
 from web.context import Hub, install
+from web.oauth import blueprint as oauth_blueprint
 from web.ui import blueprint as ui_blueprint
 
 
@@ -34,6 +36,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     identity.install(app)
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(ui_blueprint)
+    app.register_blueprint(oauth_blueprint)
     api.install(app, csrf)
     hooks.install(app, csrf)
+    gmail_push.install(app, csrf)  # CSRF-exempt: Google's OIDC token authenticates it
     return app
