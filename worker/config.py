@@ -47,6 +47,12 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=2),
         "options": {"expires": 10},
     },
+    # Gmail push watches expire after 7 days; Google recommends renewing them daily.
+    "renew-mail-watches": {
+        "task": "worker.tasks.sync.renew_watches",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 3600},
+    },
 }
 
 TASK_MODULES = (
@@ -65,7 +71,12 @@ def beat_schedule(settings: Settings) -> dict[str, Any]:
         "schedule": timedelta(minutes=settings.mail_poll_minutes),
         "options": {"expires": 60},
     }
-    return {**BEAT_SCHEDULE, "poll-mailboxes": poll}
+    reconcile = {
+        "task": "worker.tasks.sync.reconcile_mailboxes",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 3600},
+    }
+    return {**BEAT_SCHEDULE, "poll-mailboxes": poll, "reconcile-mailboxes": reconcile}
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:

@@ -65,7 +65,7 @@ def run_stream(
     with database.session() as session:
         leased = acquire_lease(session, connector_id, owner, lease_ttl)
         if not leased:  # committed as the session closes, before SyncBusy goes up
-            _close_queued(session, run_id, "another sync of this account was running")
+            close_queued(session, run_id, "another sync of this account was running")
     if not leased:
         raise SyncBusy(f"connector {connector_id} is already syncing")
     with database.session() as session:
@@ -143,7 +143,7 @@ def _loop(
         cursor = page.next_cursor
 
 
-def _close_queued(session: Session, run_id: int | None, reason: str) -> None:
+def close_queued(session: Session, run_id: int | None, reason: str) -> None:
     row = session.get(SyncRun, run_id) if run_id is not None else None
     if row is not None and row.status == "queued":
         row.status, row.error, row.finished_at = "failed", reason, utcnow()

@@ -16,14 +16,19 @@ from sqlalchemy import select
 
 from connectors.gmail.account import mailbox_client
 from connectors.gmail.config import GoogleApp
+from connectors.gmail.reconcile import reconcile_mailbox
 from connectors.gmail.sync import Mailbox, sync_mailbox
+from connectors.gmail.watch import renew_watches as renew_gmail_watches
+from connectors.outlook.config import MicrosoftApp
+from connectors.outlook.sync import sync_connector as sync_outlook
 from connectors.sync import NeedsReconnect, SyncBusy
+from connectors.sync.runner import close_queued
 from core.models import Connector
 from worker import runtime
 from worker.delivery_cap import CappedTask
 
 log = logging.getLogger(__name__)
-MAIL_KINDS = ("gmail",)
+MAIL_KINDS = ("gmail", "outlook")
 BUSY_RETRIES = 2
 
 
@@ -39,18 +44,26 @@ def sync_connector(
     rt = runtime.current()
     with rt.database.session() as session:
         row = session.get(Connector, connector_id)
-        if row is None or row.status in ("paused", "needs_reconnect"):
-            return {"skipped": row.status if row else "missing"}
-        kind = row.kind
-        mailbox = Mailbox.load(session, connector_id)
-    if kind != "gmail":
-        return {"skipped": f"no sync for {kind}"}
+        kind = row.kind if row else ""
+        skipped = _why_not(row)
+        if skipped:  # a run queued for it must not stay "queued" and block the next one
+            close_queued(session, run_id, f"not synced: {skipped}")
+    if skipped:
+        return {"skipped": skipped}
+    lease = timedelta(seconds=rt.settings.sync_lease_seconds)
     try:
-        client = mailbox_client(
-            rt.database, rt.vault, GoogleApp.from_settings(rt.settings.google), connector_id
-        )
-        lease = timedelta(seconds=rt.settings.sync_lease_seconds)
-        run = sync_mailbox(rt.database, client, mailbox, lease_ttl=lease, run_id=run_id)
+        if kind == "outlook":
+            app = MicrosoftApp.from_settings(rt.settings.microsoft, rt.settings.microsoft_ca_bundle)
+            run = sync_outlook(
+                rt.database, rt.vault, app, connector_id, lease_ttl=lease, run_id=run_id
+            )
+        else:
+            with rt.database.session() as session:
+                mailbox = Mailbox.load(session, connector_id)
+            client = mailbox_client(
+                rt.database, rt.vault, GoogleApp.from_settings(rt.settings.google), connector_id
+            )
+            run = sync_mailbox(rt.database, client, mailbox, lease_ttl=lease, run_id=run_id)
     except SyncBusy:
         if attempt < BUSY_RETRIES:
             again = rt.settings.sync_lease_seconds + 1
@@ -62,6 +75,18 @@ def sync_connector(
     return {"done": run.done, "pages": run.pages, "resyncs": run.resyncs, **run.counts}
 
 
+def _why_not(row: Connector | None) -> str:
+    if row is None:
+        return "the connector no longer exists"
+    if row.kind not in MAIL_KINDS:
+        return f"{row.kind} connectors are not synced"
+    if row.status == "paused":
+        return "the mailbox is paused"
+    if row.status == "needs_reconnect":
+        return "the mailbox must be connected again"
+    return ""
+
+
 @shared_task(base=CappedTask, name="worker.tasks.sync.poll_mailboxes")
 def poll_mailboxes() -> dict[str, int]:
     """The fallback when push is late or lost: every active mailbox, every few minutes."""
@@ -71,4 +96,51 @@ def poll_mailboxes() -> dict[str, int]:
         ).all()
     for connector_id in ids:
         sync_connector.delay(connector_id)
+    return {"queued": len(ids)}
+
+
+@shared_task(base=CappedTask, name="worker.tasks.sync.renew_watches")
+def renew_watches() -> dict[str, int]:
+    """Gmail watches last 7 days; beat renews them daily. No topic set: polling only."""
+    rt = runtime.current()
+    app = GoogleApp.from_settings(rt.settings.google)
+    return renew_gmail_watches(
+        rt.database,
+        rt.settings.gmail_push_topic,
+        lambda connector_id: mailbox_client(rt.database, rt.vault, app, connector_id),
+    )
+
+
+@shared_task(base=CappedTask, name="worker.tasks.sync.reconcile_connector")
+def reconcile_connector(connector_id: int) -> dict[str, Any]:
+    """Compare a Gmail mailbox's window with what was accounted for; repair the gaps."""
+    rt = runtime.current()
+    with rt.database.session() as session:
+        row = session.get(Connector, connector_id)
+        if row is None or row.kind != "gmail" or row.status != "active":
+            return {"skipped": True}
+        mailbox = Mailbox.load(session, connector_id)
+    client = mailbox_client(
+        rt.database, rt.vault, GoogleApp.from_settings(rt.settings.google), connector_id
+    )
+    try:
+        result = reconcile_mailbox(rt.database, client, mailbox)
+    except NeedsReconnect:
+        return {"needs_reconnect": True}
+    return {
+        "provider": result.provider,
+        "missing": len(result.missing),
+        "repaired": result.repaired,
+    }
+
+
+@shared_task(base=CappedTask, name="worker.tasks.sync.reconcile_mailboxes")
+def reconcile_mailboxes() -> dict[str, int]:
+    """Daily: every active Gmail mailbox proves it is complete (or is repaired)."""
+    with runtime.current().database.session() as session:
+        ids = session.scalars(
+            select(Connector.id).where(Connector.kind == "gmail", Connector.status == "active")
+        ).all()
+    for connector_id in ids:
+        reconcile_connector.delay(connector_id)
     return {"queued": len(ids)}

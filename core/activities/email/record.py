@@ -19,6 +19,12 @@ from core.identity import ingest_customer
 from core.models import Activity, ActivityCustomer, ActivityRep, IdentityKey, MailboxMessage
 from core.normalize import normalize_email
 
+NO_CUSTOMER = {
+    "always": "no customer: no valid personal address outside",
+    "when_rep_wrote": "unknown sender: only people a rep has written to become customers",
+    "never": "not a customer yet: new customers are not made from email",
+}
+
 
 @dataclass(frozen=True)
 class EmailOutcome:
@@ -94,7 +100,7 @@ def _logged(
         return EmailOutcome(None, "private thread (hidden)")
     customers, created = _customers(session, decision, connector_id)
     if not customers:
-        return EmailOutcome(None, f"no customer (creation policy: {policy.creation})")
+        return EmailOutcome(None, NO_CUSTOMER[policy.creation])
     item = ActivityInput(
         type="email",
         occurred_at=message.sent_at,

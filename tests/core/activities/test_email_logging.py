@@ -110,7 +110,7 @@ def test_never_creating_links_only_known_customers(database: Database) -> None:
         )
     with database.session() as session:
         outcome = log_email(session, message(), connector_id=mailbox, owner=REP, user_id=rita)
-    assert outcome.skip_reason == "no customer (creation policy: never)"
+    assert outcome.skip_reason == "not a customer yet: new customers are not made from email"
     assert _count(database, Customer) == 0
 
 
