@@ -76,7 +76,18 @@ def beat_schedule(settings: Settings) -> dict[str, Any]:
         "schedule": timedelta(days=1),
         "options": {"expires": 3600},
     }
-    return {**BEAT_SCHEDULE, "poll-mailboxes": poll, "reconcile-mailboxes": reconcile}
+    # Graph mail subscriptions last at most 4,230 minutes; those due within a day are renewed.
+    renew_outlook = {
+        "task": "worker.tasks.sync.renew_outlook_subscriptions",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": 3600},
+    }
+    return {
+        **BEAT_SCHEDULE,
+        "poll-mailboxes": poll,
+        "reconcile-mailboxes": reconcile,
+        "renew-outlook-subscriptions": renew_outlook,
+    }
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """OAuth connect flows: a rep grants crmhub read access to their own mailbox."""
 
-from web.oauth import google
+from web.oauth import google, microsoft
 from web.oauth.blueprint import blueprint
 
-__all__ = ["blueprint", "google"]
+__all__ = ["blueprint", "google", "microsoft"]

@@ -9,12 +9,16 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from web.push import graph
 from web.push.views import blueprint
 
 
 def install(app: Flask, csrf: CSRFProtect) -> None:
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint)
+    # Graph's notifications prove themselves by each subscription's clientState.
+    csrf.exempt(graph.blueprint)
+    app.register_blueprint(graph.blueprint)
 
 
-__all__ = ["blueprint", "install"]
+__all__ = ["blueprint", "graph", "install"]

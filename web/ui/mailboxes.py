@@ -1,4 +1,4 @@
-"""Mailbox pages: a rep's connected Gmail mailboxes (all of them for admins) and each
+"""Mailbox pages: a rep's connected Gmail and Outlook mailboxes (all of them for admins) and each
 mailbox's state, latest sync and tally.
 
 A mailbox page is rendered once and then kept current by its script polling the JSON
@@ -42,6 +42,7 @@ def mailboxes() -> str:
         mailboxes=views,
         everyone=current_user.is_admin,
         configured=hub().settings.google.configured,
+        outlook_configured=hub().settings.microsoft.configured,
     )
 
 

@@ -29,6 +29,7 @@ RUN_LABELS = {
     "failed": "Failed",
 }
 RUNNING = ("queued", "running")
+PROVIDERS = {"gmail": "Gmail", "outlook": "Outlook"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,16 @@ class MailboxView:
     last_sync: datetime | None
     skip_reasons: list[tuple[str, int]] = field(default_factory=list)
     checked: RunView | None = None  # the latest reconciliation against the provider
+    kind: str = "gmail"
+
+    @property
+    def provider(self) -> str:
+        return PROVIDERS.get(self.kind, self.kind)
+
+    @property
+    def provider_company(self) -> str:
+        """Who grants the access a reconnect renews."""
+        return "Microsoft" if self.kind == "outlook" else "Google"
 
     @property
     def state_label(self) -> str:
@@ -97,8 +108,8 @@ def accounted_text(accounted: int, total: int | None) -> str:
 
 
 def mailbox_views(session: Session, owner_id: int | None) -> list[MailboxView]:
-    """The gmail connectors of one rep, or of everyone when ``owner_id`` is None."""
-    query = select(Connector).where(Connector.kind == "gmail").order_by(Connector.id)
+    """The mailbox connectors of one rep, or of everyone when ``owner_id`` is None."""
+    query = select(Connector).where(Connector.kind.in_(PROVIDERS)).order_by(Connector.id)
     if owner_id is not None:
         query = query.where(Connector.owner_id == owner_id)
     return [_view(session, row, reasons=False) for row in session.scalars(query)]
@@ -106,7 +117,7 @@ def mailbox_views(session: Session, owner_id: int | None) -> list[MailboxView]:
 
 def mailbox_view(session: Session, connector_id: int) -> MailboxView | None:
     row = session.get(Connector, connector_id)
-    if row is None or row.kind != "gmail":
+    if row is None or row.kind not in PROVIDERS:
         return None
     return _view(session, row, reasons=True)
 
@@ -128,6 +139,7 @@ def _view(session: Session, row: Connector, *, reasons: bool) -> MailboxView:
             select(func.max(SyncRun.finished_at)).where(SyncRun.connector_id == row.id)
         ),
         skip_reasons=_skip_reasons(session, row.id) if reasons else [],
+        kind=row.kind,
     )
 
 

@@ -19,11 +19,20 @@ from connectors.gmail.config import GoogleApp
 from connectors.gmail.reconcile import reconcile_mailbox
 from connectors.gmail.sync import Mailbox, sync_mailbox
 from connectors.gmail.watch import renew_watches as renew_gmail_watches
+from connectors.outlook.account import mailbox_client as outlook_client
+from connectors.outlook.client import GraphClient, GraphRequestFailed
 from connectors.outlook.config import MicrosoftApp
+from connectors.outlook.mailbox import Mailbox as OutlookMailbox
+from connectors.outlook.subscriptions import (
+    reauthorize,
+    renew_if_due,
+    stored_subscription,
+    subscribe,
+)
 from connectors.outlook.sync import sync_connector as sync_outlook
-from connectors.sync import NeedsReconnect, SyncBusy
+from connectors.sync import NeedsReconnect, SyncBusy, SyncError
 from connectors.sync.runner import close_queued
-from core.models import Connector
+from core.models import Connector, utcnow
 from worker import runtime
 from worker.delivery_cap import CappedTask
 
@@ -144,3 +153,67 @@ def reconcile_mailboxes() -> dict[str, int]:
     for connector_id in ids:
         reconcile_connector.delay(connector_id)
     return {"queued": len(ids)}
+
+
+@shared_task(base=CappedTask, name="worker.tasks.sync.renew_outlook_subscriptions")
+def renew_outlook_subscriptions() -> dict[str, int]:
+    """Graph subscriptions for mail live at most ~3 days; beat renews the ones due within a
+    day, several times a day, so one failed round still leaves time for the next."""
+    rt = runtime.current()
+    with rt.database.session() as session:
+        ids = session.scalars(
+            select(Connector.id).where(Connector.kind == "outlook", Connector.status == "active")
+        ).all()
+    tally = {"renewed": 0, "failed": 0}
+    for connector_id in ids:
+        try:
+            renewed = renew_if_due(
+                rt.database, rt.vault, _outlook_client(connector_id), connector_id, now=utcnow()
+            )
+        except (SyncError, GraphRequestFailed) as error:  # one mailbox must not stop the rest
+            log.warning("outlook subscription of %s not renewed: %s", connector_id, error)
+            tally["failed"] += 1
+            continue
+        tally["renewed"] += int(renewed)
+    return tally
+
+
+@shared_task(base=CappedTask, name="worker.tasks.sync.outlook_lifecycle")
+def outlook_lifecycle(connector_id: int, action: str) -> dict[str, Any]:
+    """What a Graph lifecycle event asks for: "recreate" (the subscription was removed:
+    subscribe again, then sync what may have been missed), "reauthorize", or "sync"."""
+    rt = runtime.current()
+    with rt.database.session() as session:
+        row = session.get(Connector, connector_id)
+        if row is None or row.kind != "outlook" or row.status != "active":
+            return {"skipped": True}
+    record = stored_subscription(rt.database, rt.vault, connector_id) or {}
+    try:
+        if action == "recreate":
+            subscribe(
+                rt.database, rt.vault, _outlook_client(connector_id), connector_id,
+                notification_url=record.get("notification_url") or _push_url(""),
+                lifecycle_url=record.get("lifecycle_url") or _push_url("/lifecycle"),
+            )  # fmt: skip
+        elif action == "reauthorize" and record.get("id"):
+            reauthorize(_outlook_client(connector_id), str(record["id"]))
+        elif action not in ("sync", "reauthorize"):
+            return {"skipped": True, "unknown_action": action}
+    except NeedsReconnect as error:
+        log.warning("mailbox %s needs a reconnect: %s", connector_id, error)
+        return {"needs_reconnect": True}
+    if action in ("recreate", "sync"):
+        sync_connector.delay(connector_id)
+    return {"done": action}
+
+
+def _outlook_client(connector_id: int) -> GraphClient:
+    rt = runtime.current()
+    app = MicrosoftApp.from_settings(rt.settings.microsoft, rt.settings.microsoft_ca_bundle)
+    with rt.database.session() as session:
+        mailbox = OutlookMailbox.load(session, connector_id)
+    return outlook_client(rt.database, rt.vault, app, mailbox)
+
+
+def _push_url(suffix: str) -> str:
+    return f"{runtime.current().settings.base_url.rstrip('/')}/push/graph{suffix}"
