@@ -9,11 +9,12 @@ whatever the busy timeout says.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -100,3 +101,25 @@ def describe_db_error(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     first_line = str(original).strip().splitlines()[0] if str(original).strip() else ""
     return first_line or type(original).__name__
+
+
+# PostgreSQL's "deadlock detected" and "serialization failure": the victim's transaction
+# was rolled back whole, so running it again is safe.
+RETRYABLE_SQLSTATES = ("40P01", "40001")
+RETRY_ATTEMPTS = 5
+T = TypeVar("T")
+
+
+def in_retried_transaction(
+    database: Database, work: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS
+) -> T:
+    """Run ``work`` in its own transaction; a deadlock victim runs again from the start."""
+    for attempt in range(attempts):
+        try:
+            with database.session() as session:
+                return work(session)
+        except DBAPIError as exc:
+            state = getattr(exc.orig, "sqlstate", None)
+            if state not in RETRYABLE_SQLSTATES or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from connectors.base import Cursor, Page
 from connectors.sync.errors import CursorExpired, NeedsReconnect, SyncBusy
 from connectors.sync.lease import acquire_lease, release_lease, renew_lease
-from core.db import Database
+from core.db import Database, in_retried_transaction
 from core.models import Connector, SyncRun, utcnow
 
 
@@ -123,24 +123,39 @@ def _loop(
             run.resyncs += 1
             cursor = None
             continue
-        with database.session() as session:
+
+        def commit_page(session: Session, page: Page = page) -> StreamRun:
+            """The page's effects, its cursor and the run's progress: one transaction."""
             if not renew_lease(session, connector_id, owner, lease_ttl):
                 raise SyncBusy(f"connector {connector_id}: the sync lease was lost")
             outcome = apply(session, page)
-            run.pages += 1
-            run.done += outcome.done
-            for name, count in outcome.counts.items():
-                run.counts[name] = run.counts.get(name, 0) + count
             stored = page.next_cursor
             if stored is None:
                 stored = page.checkpoint or outcome.checkpoint
-            if outcome.total is not None:
-                run.total = outcome.total
             _save_cursor(session, connector_id, stream, stored)
-            _progress(session, run)
+            advanced = _advanced(run, outcome)
+            _progress(session, advanced)
+            return advanced
+
+        # Two mailboxes' pages can deadlock on PostgreSQL (they resolve the same people):
+        # the victim's transaction was rolled back whole, so the page is applied again.
+        advanced = in_retried_transaction(database, commit_page)
+        run.pages, run.done, run.counts, run.total = (
+            advanced.pages, advanced.done, advanced.counts, advanced.total
+        )  # fmt: skip
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
+
+
+def _advanced(run: StreamRun, outcome: PageOutcome) -> StreamRun:
+    """The run after one more page (a copy: a retried page must not count twice)."""
+    counts = dict(run.counts)
+    for name, count in outcome.counts.items():
+        counts[name] = counts.get(name, 0) + count
+    total = outcome.total if outcome.total is not None else run.total
+    return replace(run, pages=run.pages + 1, done=run.done + outcome.done, counts=counts,
+                   total=total)  # fmt: skip
 
 
 def close_queued(session: Session, run_id: int | None, reason: str) -> None:

@@ -14,10 +14,9 @@ from itertools import islice
 from typing import Any, Literal
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from core.db import Database
+from core.db import Database, in_retried_transaction
 from core.identity.apply import ChunkWrite, write_chunk
 from core.identity.candidates import CandidateIndex, NewCustomer, load_index
 from core.identity.estimates import cached_m, estimate_m, record_total
@@ -32,8 +31,6 @@ from core.records import SurvivorshipRules, load_rules
 
 Action = Literal["created", "linked", "updated", "unchanged", "review", "suppressed"]
 Item = tuple[str, Any, Any]
-RETRYABLE_SQLSTATES = ("40P01", "40001")  # deadlock detected, serialization failure
-ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -102,7 +99,7 @@ def ingest_batch(
     for chunk in _chunks(items, chunk_size):
         pendings = _featured(database, connector_id, chunk, options)
         work = partial(ingest_items, connector_id=connector_id, pendings=pendings, run=run)
-        results.extend(_retrying(database, work))
+        results.extend(in_retried_transaction(database, work))
     return results
 
 
@@ -247,18 +244,3 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, max(size, 1))):
         yield chunk
-
-
-def _retrying(
-    database: Database, work: Callable[[Session], list[IngestResult]]
-) -> list[IngestResult]:
-    """Run a chunk in its own transaction; on PostgreSQL a deadlock victim tries again."""
-    for attempt in range(ATTEMPTS):
-        try:
-            with database.session() as session:
-                return work(session)
-        except DBAPIError as exc:
-            state = getattr(exc.orig, "sqlstate", None)
-            if state not in RETRYABLE_SQLSTATES or attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
