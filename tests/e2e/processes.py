@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,9 +42,10 @@ class Child:
     def expect(self, pattern: str, timeout: float = 120) -> re.Match[str]:
         """Wait for an output line matching the pattern; fail with the output so far."""
         regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout  # for the match, however chatty the process
         while True:
             try:
-                line = self.lines.get(timeout=timeout)
+                line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.01))
             except queue.Empty:
                 raise AssertionError(
                     f"no line matching {pattern!r} within {timeout} s; output:\n"

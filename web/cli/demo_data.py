@@ -30,13 +30,7 @@ def prepare_policy(session: Session, internal_domains: tuple[str, ...]) -> None:
 
 def connect_gmail(session: Session, vault: Vault, email: str, grant: dict[str, Any]) -> int:
     """The rep (created if new) and their Gmail connector, holding the emulator's grant."""
-    user = session.scalar(select(User).where(User.email == email))
-    if user is None:
-        user = User(
-            email=email, name=email.split("@", maxsplit=1)[0].replace(".", " ").title(), role="rep"
-        )
-        session.add(user)
-        session.flush()
+    user = _rep(session, email)
     row = session.scalar(
         select(Connector).where(Connector.kind == "gmail", Connector.owner_id == user.id)
     )
@@ -88,3 +82,32 @@ def demo_counts(session: Session, connector_ids: list[int]) -> DemoCounts:
 def _reason_group(reason: str) -> str:
     """ "newsletter (List-Unsubscribe)" and "newsletter (…)" count together."""
     return reason.split(" (", 1)[0]
+
+
+def connect_outlook(session: Session, vault: Vault, email: str, refresh_token: str) -> int:
+    """The rep and their Outlook connector, holding a refresh token as after consent."""
+    user = _rep(session, email)
+    row = session.scalar(
+        select(Connector).where(Connector.kind == "outlook", Connector.owner_id == user.id)
+    )
+    if row is None:
+        row = Connector(kind="outlook", name=email, owner_id=user.id)
+        session.add(row)
+    row.settings = {"email": email, "mode": "delegated", "backfill_days": 120, "page_size": 100}
+    row.status, row.last_error, row.cursor = "active", "", {}
+    # No access token yet: the first sync refreshes, exactly as after a real consent.
+    row.credentials_encrypted = vault.encrypt_json(
+        {"refresh_token": refresh_token, "expires_at": utcnow().isoformat()}
+    )
+    session.flush()
+    return row.id
+
+
+def _rep(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        name = email.split("@", maxsplit=1)[0].replace(".", " ").title()
+        user = User(email=email, name=name, role="rep")
+        session.add(user)
+        session.flush()
+    return user

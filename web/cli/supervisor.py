@@ -80,6 +80,11 @@ class Supervisor:
         """A signal asked everything to stop (the caller's loops should end)."""
         return self._stop.is_set()
 
+    @property
+    def child_died(self) -> bool:
+        """One of the children has exited (``wait`` then stops the rest)."""
+        return self._first_dead() is not None
+
     def pause(self, seconds: float) -> None:
         """Wait, waking early when a stop is asked for."""
         self._stop.wait(seconds)
