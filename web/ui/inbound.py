@@ -67,6 +67,6 @@ def inbound_retry(event_id: int) -> Response:
     except NotRetryable as exc:
         flash(as_sentence(str(exc)), "error")
         return redirect(url_for("ui.inbound_events"))
-    queue_processing(connector_id, event_id)
+    queue_processing(connector_id, event_id, at_once=True)
     flash(RETRIED.format(event_id=event_id), "success")
     return redirect(url_for("ui.inbound_events", source=connector_id))

@@ -11,16 +11,25 @@ from flask import current_app
 from kombu.exceptions import KombuError
 
 from web.context import hub
+from web.nudge import Nudger
 from web.ui.jobs import job_queue
 from webhooks.inbound import mark_unqueued
-from worker.tasks.ingest import process_inbound
+
+PROCESS_TASK = "worker.tasks.ingest.process_inbound"
+NUDGER_KEY = "crmhub.inbound_nudger"
 
 
-def queue_processing(connector_id: int, event_id: int) -> bool:
-    """Ask a worker to process the connector's pending events; False when not queued."""
+def queue_processing(connector_id: int, event_id: int, *, at_once: bool = False) -> bool:
+    """Ask a worker to process the connector's pending events; False when not queued.
+
+    Within a short window the request is folded into one trailing message (see
+    web.nudge), which counts as queued: the event's queued time is set already.
+    """
     try:
-        job_queue()
-        process_inbound.delay(connector_id)
+        if at_once:  # an admin's retry: one click, one message, no window to wait for
+            _nudger().send_now(connector_id)
+        else:
+            _nudger().nudge(connector_id)
     except (KombuError, OSError) as exc:
         current_app.logger.warning(
             "inbound event %s stored but not queued (%s); the sweeper will queue it",
@@ -30,3 +39,17 @@ def queue_processing(connector_id: int, event_id: int) -> bool:
         mark_unqueued(hub().database, event_id)
         return False
     return True
+
+
+def _nudger() -> Nudger:
+    """One per app (per web process): its window spans the requests it serves."""
+    nudger: Nudger | None = current_app.extensions.get(NUDGER_KEY)
+    if nudger is None:
+        queue = job_queue()
+
+        def send(connector_id: int) -> None:
+            queue.send_task(PROCESS_TASK, args=[connector_id], queue="ingest")
+
+        nudger = Nudger(send)
+        current_app.extensions[NUDGER_KEY] = nudger
+    return nudger
