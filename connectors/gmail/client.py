@@ -46,8 +46,10 @@ class GmailClient:
         budget: RateBudget | None = None,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        transport: httplib2.Http | None = None,
     ) -> None:
         self.app = app
+        self._transport = transport  # a given transport (tests: HttpMockSequence) as is
         self._token_source = token
         self.budget = budget or RateBudget(15_000, 60)
         self.timeout = timeout
@@ -58,7 +60,9 @@ class GmailClient:
 
     def _build(self) -> Any:
         credentials = google.oauth2.credentials.Credentials(token=self._token)
-        http = AuthorizedHttp(credentials, http=httplib2.Http(timeout=self.timeout))
+        http = self._transport or AuthorizedHttp(
+            credentials, http=httplib2.Http(timeout=self.timeout)
+        )
         return build(
             "gmail",
             "v1",
