@@ -22,8 +22,10 @@ from web.hooks.reading import inbound_request
 from web.problems import problem_response, status_phrase
 from web.ui.inbound_queue import queue_processing
 from webhooks.inbound import InboundLimits, receive
+from webhooks.inbound.sources import SourceCache
 
 blueprint = Blueprint("hooks", __name__, url_prefix="/hooks")
+SOURCES_KEY = "crmhub.inbound_sources"
 
 
 @blueprint.post("/<int:connector_id>")
@@ -40,12 +42,22 @@ def _receive(connector_id: int, secret: str | None) -> Response:
     deployment = hub()
     limits = InboundLimits(max_body_bytes=deployment.settings.inbound_max_bytes)
     request = inbound_request(limits, secret)
-    receipt = receive(deployment.database, deployment.vault, connector_id, request, limits)
+    receipt = receive(
+        deployment.database, deployment.vault, connector_id, request, limits, sources=_sources()
+    )
     if not receipt.duplicate:
         queue_processing(connector_id, receipt.event_id)
     response = jsonify({"status": receipt.status, "id": receipt.event_id})
     response.status_code = 200 if receipt.duplicate else 202
     return response
+
+
+def _sources() -> SourceCache:
+    """One per app (per web process), shared by the requests it serves."""
+    cache: SourceCache | None = current_app.extensions.get(SOURCES_KEY)
+    if cache is None:
+        cache = current_app.extensions.setdefault(SOURCES_KEY, SourceCache())
+    return cache
 
 
 @blueprint.errorhandler(WebhookRejected)

@@ -20,7 +20,7 @@ from core.models import InboundEvent
 from core.vault import Vault
 from webhooks.inbound.limits import check_content, check_size
 from webhooks.inbound.options import InboundLimits
-from webhooks.inbound.sources import load_source
+from webhooks.inbound.sources import SourceCache, load_source
 from webhooks.inbound.stored import kept_headers
 
 
@@ -41,12 +41,17 @@ def receive(
     connector_id: int,
     request: InboundRequest,
     limits: InboundLimits | None = None,
+    *,
+    sources: SourceCache | None = None,
 ) -> Receipt:
     """Store one webhook; WebhookRejected (with its HTTP status) stores nothing."""
     limits = limits or InboundLimits()
     check_size(request, limits)
-    with database.session() as session:
-        source = load_source(session, vault, connector_id)
+    if sources is not None:
+        source = sources.load(database, vault, connector_id)
+    else:
+        with database.session() as session:
+            source = load_source(session, vault, connector_id)
     source.connector.verify_webhook(request, source.secret)
     check_content(request, source.connector, limits)
     event = source.connector.parse_webhook(request)

@@ -6,6 +6,9 @@ all "no such hook" (404), so a caller learns nothing about which ids exist.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
@@ -14,6 +17,7 @@ from sqlalchemy.orm import Session
 from connectors.base import Connector, WebhookRejected
 from connectors.credentials import webhook_secret
 from connectors.registry import connector_class
+from core.db import Database
 from core.models import Connector as ConnectorRow
 from core.vault import SecretUnreadable, Vault
 
@@ -53,3 +57,32 @@ def build_connector(row: ConnectorRow) -> Connector:
         return cls(row.settings or {})
     except ValidationError:
         raise WebhookRejected(503, BROKEN_SOURCE) from None
+
+
+class SourceCache:
+    """Sources read in the last few seconds, so a burst of webhooks reads each one once.
+
+    Reading the connector row and decrypting its secret cost as much as storing the
+    event; under load the same few sources answer thousands of posts. The price is a
+    short delay: a source paused, deleted or given a new secret keeps accepting with
+    its old state for at most ``ttl`` seconds in each web process. Refusals are never
+    cached, so a source created a moment ago works at once.
+    """
+
+    def __init__(self, ttl: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._entries: dict[int, tuple[float, Source]] = {}
+        self._lock = threading.Lock()
+
+    def load(self, database: Database, vault: Vault, connector_id: int) -> Source:
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(connector_id)
+        if entry is not None and now - entry[0] < self.ttl:
+            return entry[1]
+        with database.session() as session:
+            source = load_source(session, vault, connector_id)
+        with self._lock:
+            self._entries[connector_id] = (now, source)
+        return source
