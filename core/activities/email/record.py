@@ -20,10 +20,11 @@ from core.models import Activity, ActivityCustomer, ActivityRep, IdentityKey, Ma
 from core.normalize import normalize_email
 
 NO_CUSTOMER = {
-    "always": "no customer: no valid personal address outside",
-    "when_rep_wrote": "unknown sender: only people a rep has written to become customers",
-    "never": "not a customer yet: new customers are not made from email",
+    "always": "no customer: no personal address outside",
+    "when_rep_wrote": "unknown sender: no rep has written to them",
+    "never": "not a customer: none are made from email",
 }
+REASON_LENGTH = 64  # mailbox_messages.skip_reason
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def log_email(
             message_id=message.message_id[:998],
             sent_at=message.sent_at,
             activity_id=outcome.activity_id,
-            skip_reason=outcome.skip_reason,
+            skip_reason=outcome.skip_reason[:REASON_LENGTH],
         )
     )
     return outcome

@@ -110,7 +110,7 @@ def test_never_creating_links_only_known_customers(database: Database) -> None:
         )
     with database.session() as session:
         outcome = log_email(session, message(), connector_id=mailbox, owner=REP, user_id=rita)
-    assert outcome.skip_reason == "not a customer yet: new customers are not made from email"
+    assert outcome.skip_reason == "not a customer: none are made from email"
     assert _count(database, Customer) == 0
 
 
@@ -183,3 +183,14 @@ def test_a_private_thread_keeps_metadata_only_or_hides(database: Database) -> No
             user_id=rita,
         )
     assert hidden.skip_reason == "private thread (hidden)"
+
+
+def test_a_long_reason_is_kept_to_the_column_s_length(database: Database) -> None:
+    mailbox, rita, _other, _sam = _mailboxes(database)
+    automated = message("p9", message_id="<m9@x>", headers={"Auto-Submitted": "x" * 200})
+    with database.session() as session:
+        outcome = log_email(session, automated, connector_id=mailbox, owner=REP, user_id=rita)
+    assert len(outcome.skip_reason) > 64
+    with database.session() as session:
+        stored = session.scalar(select(MailboxMessage.skip_reason))
+    assert stored == outcome.skip_reason[:64]
