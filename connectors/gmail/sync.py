@@ -9,7 +9,6 @@ expired cursor, and the framework starts one backfill over.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +19,7 @@ from connectors.base import Cursor, Page, SourceItem
 from connectors.gmail.client import GmailClient
 from connectors.gmail.messages import to_email_message
 from connectors.sync.runner import PageOutcome, StreamRun, run_stream
-from core.activities.email import blocked_for, load_policy, log_email, record_gone
+from core.activities.email import log_emails, record_gone
 from core.db import Database
 from core.models import Connector, utcnow
 
@@ -122,31 +121,21 @@ class _Reader:
 
 def apply_page(session: Session, mailbox: Mailbox, page: Page) -> PageOutcome:
     """Log every message of the page in the page's transaction; count the outcomes."""
-    policy = load_policy(session)
-    blocks = blocked_for(session, policy, mailbox.user_id)
-    counts: Counter[str] = Counter()
     total: int | None = None
-    done = 0
+    gone = 0
+    messages = []
     for item in page.items:
         payload: dict[str, Any] = item.payload
         if "estimate" in payload:
             total = int(payload["estimate"])
-            continue
-        done += 1
-        if payload.get("gone"):
+        elif payload.get("gone"):
             record_gone(session, connector_id=mailbox.connector_id,
                         provider_id=str(payload["id"]), reason=GONE)  # fmt: skip
-            counts["skipped"] += 1
-            continue
-        outcome = log_email(
-            session,
-            to_email_message(payload),
-            connector_id=mailbox.connector_id,
-            owner=mailbox.owner,
-            user_id=mailbox.user_id,
-            policy=policy,
-            blocks=blocks,
-        )
-        counts["customers_created"] += outcome.created_customers
-        counts["logged" if outcome.activity_id else "skipped"] += 1
-    return PageOutcome(done, dict(counts), total=total)
+            gone += 1
+        else:
+            messages.append(to_email_message(payload))
+    counts = log_emails(session, messages, connector_id=mailbox.connector_id,
+                        owner=mailbox.owner, user_id=mailbox.user_id)  # fmt: skip
+    if gone:
+        counts["skipped"] += gone
+    return PageOutcome(len(messages) + gone, dict(counts), total=total)

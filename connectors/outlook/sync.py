@@ -10,7 +10,6 @@ resyncs the mailbox once; ``log_email`` is keyed on the message, so nothing doub
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +23,7 @@ from connectors.outlook.mailbox import Mailbox
 from connectors.outlook.messages import is_removed, to_email_message
 from connectors.sync.errors import Transient
 from connectors.sync.runner import PageOutcome, StreamRun, run_stream
-from core.activities.email import blocked_for, load_policy, log_email
+from core.activities.email import log_emails
 from core.db import Database
 from core.models import utcnow
 from core.vault import Vault
@@ -104,25 +103,11 @@ class DeltaReader:
 def apply_page(session: Session, mailbox: Mailbox, page: Page) -> PageOutcome:
     """Log every message of the page in the page's transaction; deletions change nothing
     (an activity stays on the customer's history when the rep deletes the mail)."""
-    policy = load_policy(session)
-    blocks = blocked_for(session, policy, mailbox.user_id)
-    counts: Counter[str] = Counter()
-    done = 0
-    for item in page.items:
-        payload: dict[str, Any] = item.payload
-        if is_removed(payload):
-            counts["removed"] += 1
-            continue
-        done += 1
-        outcome = log_email(
-            session,
-            to_email_message(payload),
-            connector_id=mailbox.connector_id,
-            owner=mailbox.owner,
-            user_id=mailbox.user_id,
-            policy=policy,
-            blocks=blocks,
-        )
-        counts["customers_created"] += outcome.created_customers
-        counts["logged" if outcome.activity_id else "skipped"] += 1
-    return PageOutcome(done, dict(counts))
+    payloads = [item.payload for item in page.items]
+    messages = [to_email_message(p) for p in payloads if not is_removed(p)]
+    counts = log_emails(session, messages, connector_id=mailbox.connector_id,
+                        owner=mailbox.owner, user_id=mailbox.user_id)  # fmt: skip
+    removed = len(payloads) - len(messages)
+    if removed:
+        counts["removed"] += removed
+    return PageOutcome(len(messages), dict(counts))

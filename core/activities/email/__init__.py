@@ -11,7 +11,7 @@ from core.activities.email.classify import Decision, classify
 from core.activities.email.message import Address, EmailMessage
 from core.activities.email.policy import CREATION_POLICIES, EmailPolicy, load_policy, save_policy
 from core.activities.email.privacy import set_thread_privacy
-from core.activities.email.record import EmailOutcome, log_email, record_gone
+from core.activities.email.record import EmailOutcome, log_email, log_emails, record_gone
 
 __all__ = [
     "CREATION_POLICIES",
@@ -25,6 +25,7 @@ __all__ = [
     "classify",
     "load_policy",
     "log_email",
+    "log_emails",
     "record_gone",
     "save_policy",
     "set_thread_privacy",

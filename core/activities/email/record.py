@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,3 +235,30 @@ def record_gone(session: Session, *, connector_id: int, provider_id: str, reason
         session.add(
             MailboxMessage(connector_id=connector_id, provider_id=provider_id, skip_reason=reason)
         )
+
+
+def log_emails(
+    session: Session,
+    messages: Iterable[EmailMessage],
+    *,
+    connector_id: int,
+    owner: str,
+    user_id: int | None,
+) -> Counter[str]:
+    """A page of one mailbox's messages, the policy and blocks read once; the tally."""
+    policy = load_policy(session)
+    blocks = blocked_for(session, policy, user_id)
+    counts: Counter[str] = Counter()
+    for message in messages:
+        outcome = log_email(
+            session,
+            message,
+            connector_id=connector_id,
+            owner=owner,
+            user_id=user_id,
+            policy=policy,
+            blocks=blocks,
+        )
+        counts["customers_created"] += outcome.created_customers
+        counts["logged" if outcome.activity_id else "skipped"] += 1
+    return counts
