@@ -24,8 +24,15 @@ def forms_mapping(
     """The compiled mapping for a target, with the default region applied to phones."""
     if document is None:
         document = default_mapping_text(KIND, target)
-    parsed = parse_document(document) if isinstance(document, str) else document
-    return _compiled(json.dumps(parsed, sort_keys=True), region)
+    if isinstance(document, str):
+        return _compiled_text(document, region)
+    return _compiled(json.dumps(document, sort_keys=True), region)
+
+
+@lru_cache(maxsize=64)
+def _compiled_text(document_text: str, region: str | None) -> CompiledMapping:
+    """Parsing YAML costs more than applying the mapping: a text is parsed once per process."""
+    return _compiled(json.dumps(parse_document(document_text), sort_keys=True), region)
 
 
 @lru_cache(maxsize=64)

@@ -27,6 +27,7 @@ def available_defaults() -> list[tuple[str, str]]:
     return sorted((pair[0], pair[1]) for pair in pairs if len(pair) == 2)
 
 
+@cache
 def default_mapping_text(kind: str, target: str) -> str:
     """The shipped document as text, comments included, for the admin's text area."""
     if (kind, target) not in available_defaults():
