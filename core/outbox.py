@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from core.models import OutboxEvent
@@ -56,3 +58,34 @@ def write_event(
     )
     session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event to write in bulk: what ``write_event`` takes, as one value."""
+
+    type: str
+    subject_type: str
+    subject_id: int | None
+    sequence: int
+    payload: Mapping[str, Any]
+
+
+def write_events(session: Session, events: Sequence[EventRow]) -> None:
+    """Insert many events with one statement, in the caller's transaction."""
+    if not events:
+        return
+    session.execute(
+        insert(OutboxEvent.__table__),
+        [
+            {
+                "event_id": new_event_id(),
+                "type": event.type,
+                "subject_type": event.subject_type,
+                "subject_id": event.subject_id,
+                "sequence": event.sequence,
+                "payload": dict(event.payload),
+            }
+            for event in events
+        ],
+    )

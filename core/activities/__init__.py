@@ -5,6 +5,13 @@ it; linking it to more customers or reps later adds links, never a second activi
 """
 
 from core.activities.inputs import ActivityInput, activity_from_mapped
-from core.activities.logbook import LoggedActivity, log_activity
+from core.activities.logbook import ActivityEntry, LoggedActivity, log_activities, log_activity
 
-__all__ = ["ActivityInput", "LoggedActivity", "activity_from_mapped", "log_activity"]
+__all__ = [
+    "ActivityEntry",
+    "ActivityInput",
+    "LoggedActivity",
+    "activity_from_mapped",
+    "log_activities",
+    "log_activity",
+]

@@ -7,9 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from core.activities import ActivityInput, activity_from_mapped, log_activity
+from core.activities import (
+    ActivityEntry,
+    ActivityInput,
+    activity_from_mapped,
+    log_activities,
+    log_activity,
+)
 from core.activities.inputs import InvalidActivity
-from core.activities.logbook import insert_unless_present
+from core.activities.logbook import insert_new
 from core.db import Database
 from core.models import (
     Activity,
@@ -148,9 +154,58 @@ def test_two_transactions_logging_one_unattached_activity_make_one(database: Dat
         # The existence check cannot see a row another transaction has not committed;
         # an insert that meets the unique index must fall back to the stored row.
         item = _note(None, "<m1@example.com>")
-        assert insert_unless_present(session, item) is None
+        assert insert_new(session, [item]) == {}
         again = log_activity(session, item, customer_ids=[bob])
     assert first.created
     assert not again.created
     assert _count(database, Activity) == 1
     assert _count(database, ActivityCustomer) == 2
+
+
+def test_many_activities_are_logged_in_one_call_each_once(database: Database) -> None:
+    """New, existing and repeated keys in one call: one row and one event per activity."""
+    connector_id, ann, bob, rep = _setup(database)
+    with database.session() as session:
+        log_activity(session, _note(connector_id, "old"), customer_ids=[ann])
+    entries = [
+        ActivityEntry(_note(connector_id, "old"), [bob]),  # exists: gains a link only
+        ActivityEntry(_note(connector_id, "new"), [ann], [rep]),
+        ActivityEntry(_note(None, "<m1@example.com>"), [ann, bob], [rep]),
+        ActivityEntry(_note(None, "<m1@example.com>"), [bob], []),  # the same, repeated
+        ActivityEntry(_note(connector_id, "<m1@example.com>"), []),  # another connector's key
+    ]
+    with database.session() as session:
+        logged = log_activities(session, entries)
+    assert [entry.created for entry in logged] == [False, True, True, False, True]
+    assert logged[2].activity_id == logged[3].activity_id
+    assert len({entry.activity_id for entry in logged}) == 4
+    assert _count(database, Activity) == 4
+    with database.session() as session:
+        links = set(
+            session.execute(select(ActivityCustomer.activity_id, ActivityCustomer.customer_id))
+        )
+        reps = set(session.execute(select(ActivityRep.activity_id, ActivityRep.user_id)))
+        events = session.execute(
+            select(OutboxEvent.subject_id, OutboxEvent.payload).where(
+                OutboxEvent.type == "activity.logged"
+            )
+        ).all()
+    old, new, mail, _repeat, other = (entry.activity_id for entry in logged)
+    assert links == {(old, ann), (old, bob), (new, ann), (mail, ann), (mail, bob)}
+    assert reps == {(new, rep), (mail, rep)}
+    by_subject = dict(events)
+    assert sorted(by_subject) == sorted([old, new, mail, other])
+    assert by_subject[mail]["customer_ids"] == sorted([ann, bob])
+    assert by_subject[other]["customer_ids"] == []
+
+
+def test_logging_many_again_changes_nothing(database: Database) -> None:
+    connector_id, ann, _bob, _rep = _setup(database)
+    entries = [ActivityEntry(_note(connector_id, f"form-{n}"), [ann]) for n in range(3)]
+    with database.session() as session:
+        assert all(entry.created for entry in log_activities(session, entries))
+    with database.session() as session:
+        assert not any(entry.created for entry in log_activities(session, entries))
+        assert log_activities(session, []) == []
+    assert (_count(database, Activity), _count(database, ActivityCustomer)) == (3, 3)
+    assert _count(database, OutboxEvent) == 3
