@@ -15,7 +15,13 @@ from core.identity.errors import (
     UnknownField,
 )
 from core.identity.explain import explain_customer
-from core.identity.ingest import IngestResult, ingest_batch, ingest_customer
+from core.identity.ingest import (
+    IngestResult,
+    ingest_batch,
+    ingest_customer,
+    ingest_prepared,
+    prepare_items,
+)
 from core.identity.merge import merge_customers, split_source_record, unmerge_customer
 from core.identity.options import IdentityOptions
 from core.identity.rebuild import RebuildStats, rebuild
@@ -35,8 +41,10 @@ __all__ = [
     "explain_customer",
     "ingest_batch",
     "ingest_customer",
+    "ingest_prepared",
     "list_review_items",
     "merge_customers",
+    "prepare_items",
     "rebuild",
     "split_source_record",
     "unmerge_customer",

@@ -80,8 +80,28 @@ def ingest_customer(
 ) -> IngestResult:
     """Resolve one record in the caller's transaction (idempotent per content hash)."""
     options = options or IdentityOptions()
+    return ingest_prepared(session, connector_id, [prepare(0, external_id, raw, mapped)], options)[
+        0
+    ]
+
+
+def prepare_items(items: Iterable[Item], options: IdentityOptions) -> list[Pending]:
+    """Records ready to resolve, features included.
+
+    Called before the write transaction opens, the costly part holds no lock.
+    """
+    return [
+        with_features(prepare(i, ext, raw, mapped), options.default_region)
+        for i, (ext, raw, mapped) in enumerate(items)
+    ]
+
+
+def ingest_prepared(
+    session: Session, connector_id: int, pendings: list[Pending], options: IdentityOptions
+) -> list[IngestResult]:
+    """Resolve many records of one connector in the caller's transaction, in order."""
     run = Run(options, m_table(cached_m(session, options), options.m))
-    return ingest_items(session, connector_id, [prepare(0, external_id, raw, mapped)], run)[0]
+    return ingest_items(session, connector_id, pendings, run)
 
 
 def ingest_batch(

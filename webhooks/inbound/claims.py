@@ -12,6 +12,8 @@ transaction starts with ``BEGIN IMMEDIATE``, which serializes claims outright.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -79,3 +81,25 @@ def settle(session: Session, claim: Claim, *, status: str, error: str, now: date
         )
     )
     return bool(result.rowcount)
+
+
+def settle_processed(session: Session, claims: Sequence[Claim], now: datetime) -> set[int]:
+    """Mark a batch processed, one statement per attempt number; the event ids still ours."""
+    by_attempt: dict[int, list[int]] = defaultdict(list)
+    for claim in claims:
+        by_attempt[claim.attempt].append(claim.event_id)
+    ours: set[int] = set()
+    for attempt, event_ids in by_attempt.items():
+        statement = (
+            update(InboundEvent)
+            .where(
+                InboundEvent.id.in_(event_ids),
+                InboundEvent.status == "processing",
+                InboundEvent.attempts == attempt,
+            )
+            .values(status="processed", error="", processed_at=now)
+            .returning(InboundEvent.id)
+            .execution_options(synchronize_session=False)
+        )
+        ours.update(session.scalars(statement))
+    return ours

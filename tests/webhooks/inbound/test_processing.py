@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import select, update
 
 from connectors.forms import CreatedSource
+from core.activities import ActivityInput, logbook
 from core.db import Database
-from core.models import Activity, Connector, InboundEvent, SourceRecord, utcnow
+from core.identity import IdentityOptions
+from core.models import (
+    Activity,
+    ActivityCustomer,
+    Connector,
+    InboundEvent,
+    SourceRecord,
+    utcnow,
+)
 from core.vault import Vault
 from tests.webhooks.inbound.conftest import effects, inbox, outbox_types
 from tests.webhooks.inbound.senders import LEAD, form_body, signed_request, token_request
@@ -21,7 +31,9 @@ from webhooks.inbound import (
     receive,
     retry_event,
 )
+from webhooks.inbound.batch import apply_mapped, map_claims
 from webhooks.inbound.claims import claim_batch, settle
+from webhooks.inbound.outcomes import ConnectorCache
 
 BROKEN_MAPPING = "version: 1\ntarget: customer\nfields:\n  emails: {from: email_address}\n"
 
@@ -203,3 +215,69 @@ def test_two_workers_never_process_an_event_twice(
     assert sum(claimed) == total
     assert all(event.attempts == 1 and event.status == "processed" for event in inbox(database))
     assert effects(database)[1] == total
+
+
+def test_a_batch_resolves_its_events_in_order(
+    database: Database, vault: Vault, token_source: CreatedSource
+) -> None:
+    """Two posts by one person in one batch: the second finds the customer the first made."""
+    _post(database, vault, token_source, message="first")
+    _post(database, vault, token_source, message="second", phone="")
+    result = process_batch(database)
+    assert (result.claimed, result.processed) == (2, 2)
+    assert effects(database) == (1, 2)
+    with database.session() as session:
+        links = session.scalars(select(ActivityCustomer.customer_id)).all()
+    assert len(links) == 2
+    assert len(set(links)) == 1
+
+
+def test_an_event_failing_inside_the_batch_fails_alone(
+    database: Database,
+    vault: Vault,
+    token_source: CreatedSource,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The batch's transaction rolls back; each event is then applied on its own."""
+    real_insert = logbook.insert_new
+
+    def refusing(session: object, items: Sequence[ActivityInput]) -> object:
+        if any(item.summary == "boom" for item in items):
+            raise ValueError("the activity store refused it")
+        return real_insert(session, items)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(logbook, "insert_new", refusing)
+    good = _post(database, vault, token_source)
+    bad = _post(database, vault, token_source, email="b@example.com", message="boom")
+    later = _post(database, vault, token_source, email="c@example.com", name="Cy Young")
+    result = process_batch(database)
+    assert (result.processed, result.failed) == (2, 1)
+    statuses = _statuses(database)
+    assert statuses[good] == statuses[later] == ("processed", "")
+    assert statuses[bad] == ("failed", "ValueError: the activity store refused it")
+    assert effects(database) == (2, 2)  # the failed event's customer rolled back with it
+    assert outbox_types(database).count("activity.logged") == 2
+
+
+def test_a_claim_lost_before_the_batch_commits_writes_nothing(
+    database: Database, vault: Vault, token_source: CreatedSource
+) -> None:
+    kept = _post(database, vault, token_source)
+    taken = _post(database, vault, token_source, email="t@example.com", name="Tess Taken")
+    with database.session() as session:
+        claims = claim_batch(session, utcnow(), batch_size=10, max_attempts=5)
+    connectors: ConnectorCache = {}
+    mapped, failed = map_claims(database, claims, connectors, IdentityOptions())
+    assert failed == []
+    with database.session() as session:  # its lease ran out and another worker claimed it
+        session.execute(
+            update(InboundEvent)
+            .where(InboundEvent.id == taken)
+            .values(attempts=InboundEvent.attempts + 1)
+        )
+    with database.session() as session:
+        lost = apply_mapped(session, mapped, IdentityOptions())
+    assert [claim.event_id for claim in lost] == [taken]
+    assert _statuses(database)[kept] == ("processed", "")
+    assert _statuses(database)[taken] == ("processing", "")
+    assert effects(database) == (1, 1)
