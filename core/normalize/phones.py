@@ -8,6 +8,7 @@ record's country is GB); without one it is kept raw and flagged, never guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -65,7 +66,22 @@ class PhoneResult:
 
 
 def normalize_phone(raw: str | None, default_region: str | None = None) -> PhoneResult:
-    """Parse one number to E.164; never raises on bad input."""
+    """Parse one number to E.164; never raises on bad input.
+
+    Cached: one record's number is read by its mapping, its features and its activity,
+    and parsing costs more than the rest of the record's normalization together.
+    """
+    if isinstance(raw, str) and (default_region is None or isinstance(default_region, str)):
+        return _cached_parse(raw, default_region)
+    return _parse(raw, default_region)
+
+
+@lru_cache(maxsize=8192)
+def _cached_parse(raw: str, default_region: str | None) -> PhoneResult:
+    return _parse(raw, default_region)
+
+
+def _parse(raw: str | None, default_region: str | None) -> PhoneResult:
     text = (raw or "").strip()
     if not text:
         return _invalid(raw, "empty")
