@@ -13,6 +13,7 @@ from kombu import Queue
 
 from core.settings import Settings
 from worker.queues import QUEUE_NAMES, broker_transport_options
+from worker.sql_broker import POLLING_INTERVAL_SECONDS, celery_broker
 
 # Tasks route to queues by module, so a slow backfill never delays webhook intake.
 TASK_ROUTES = {
@@ -92,11 +93,16 @@ def beat_schedule(settings: Settings) -> dict[str, Any]:
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     transport_options: dict[str, Any] = dict(broker_transport_options(settings.broker_url))
-    if not settings.broker_is_sql:
+    broker: dict[str, Any] = {"broker_url": settings.broker_url}
+    if settings.broker_is_sql:
+        url, transport = celery_broker(settings.broker_url)
+        broker = {"broker_url": url, "broker_transport": transport}
+        transport_options["polling_interval"] = POLLING_INTERVAL_SECONDS
+    else:
         # Longer than the longest task, or Redis hands a running task to a second worker.
         transport_options["visibility_timeout"] = settings.visibility_timeout
     return {
-        "broker_url": settings.broker_url,
+        **broker,
         "broker_transport_options": transport_options,
         "broker_connection_retry_on_startup": True,
         "result_backend": None,

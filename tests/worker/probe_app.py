@@ -43,6 +43,8 @@ def report_config(self: Any) -> None:
             "task_time_limit": conf.task_time_limit,
             "visibility_timeout": conf.broker_transport_options.get("visibility_timeout"),
             "broker": conf.broker_url.split("://", 1)[0],
+            "transport": conf.broker_transport or "",
+            "polling_interval": self.app.connection_for_read().transport.polling_interval,
             "queue": self.request.delivery_info.get("routing_key"),
             "worker_pid": os.getpid(),
         },
