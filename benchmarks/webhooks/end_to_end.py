@@ -13,6 +13,7 @@ from benchmarks.webhooks.forms import add_forms_source, signed_submissions
 from benchmarks.webhooks.load import open_loop, percentile
 from benchmarks.webhooks.receiver import Receiver
 from benchmarks.webhooks.stack import Stack
+from benchmarks.webhooks.stages import Stage, stage_latencies
 from webhooks.outbound import create_endpoint
 
 
@@ -26,6 +27,7 @@ class EndToEndFigures:
     p95_ms: float
     max_ms: float
     other_statuses: dict[int, int]
+    stages: dict[str, Stage]
 
 
 def measure_end_to_end(
@@ -65,4 +67,5 @@ def measure_end_to_end(
         percentile(latencies, 0.95) * 1000,
         max(latencies, default=float("nan")) * 1000,
         others,
+        stage_latencies(database),
     )
