@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kombu.transport import sqlalchemy
+from sqlalchemy import event
 
 POLLING_INTERVAL_SECONDS = 0.1
 TRANSPORT = "worker.sql_broker:Transport"
@@ -23,9 +24,24 @@ class Channel(sqlalchemy.Channel):  # type: ignore[misc]
         options = self.connection.client.transport_options
         kept = {name: options.pop(name) for name in _TRANSPORT_ONLY if name in options}
         try:
-            return super()._engine_from_config()
+            engine = super()._engine_from_config()
         finally:
             options.update(kept)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _tune_sqlite)
+        return engine
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL, and no fsync per message: a publish took 22 ms with SQLite's defaults.
+
+    A message only says "look now"; the work it points at is in the database, and the
+    sweepers queue again whatever a lost message would have started.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 class Transport(sqlalchemy.Transport):  # type: ignore[misc]
