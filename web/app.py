@@ -19,6 +19,7 @@ from web.auth import identity
 from web.config import flask_config
 from web.context import Hub, install
 from web.oauth import blueprint as oauth_blueprint
+from web.sessions import WebSessions
 from web.ui import blueprint as ui_blueprint
 
 
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or load_settings()
     database = database or Database(settings.database_url)
     app = Flask(__name__)
+    app.session_interface = WebSessions()
     app.config.from_mapping(flask_config(settings))
     app.logger.setLevel(settings.log_level)
     install(app, Hub(settings=settings, database=database, vault=Vault(settings.encryption_keys)))

@@ -37,12 +37,18 @@ def add_security_headers(response: Response) -> Response:
     Only static assets may be cached: everything else may show customer data or
     carry a CSRF token, so it is marked ``no-store`` whoever is signed in.
     """
-    for name, value in STATIC_HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}  # one pass: every answer pays this
+    missing = [(name, value) for name, value in _STATIC_ITEMS if name.lower() not in present]
     if request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("Pragma", "no-cache")
+        headers["Cache-Control"] = "no-store"
+        if "pragma" not in present:
+            missing.append(("Pragma", "no-cache"))
+    headers.extend(missing)
     return response
+
+
+_STATIC_ITEMS = tuple(STATIC_HEADERS.items())
 
 
 def install(app: Flask) -> None:

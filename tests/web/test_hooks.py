@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
+from flask import request as flask_request
+from flask.sessions import NullSession
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
@@ -308,3 +310,26 @@ def test_an_unexpected_failure_is_a_problem_answer_and_stores_nothing(
         f"/hooks/{signed.connector_id}", data=body, headers=signed_headers(signed.secret, body)
     )
     _assert_refused(response, 500, database, small_settings)
+
+
+
+def test_hook_answers_carry_no_session_and_the_security_headers_once(
+    hooks: FlaskClient, hook_app: Flask, signed: CreatedSource
+) -> None:
+    """Programs post here: no session is opened for them, so no cookie comes back."""
+    body = json_body()
+    headers = signed_headers(signed.secret, body)
+    with hook_app.test_request_context(f"/hooks/{signed.connector_id}", method="POST"):
+        opened = hook_app.session_interface.open_session(hook_app, flask_request)
+        assert isinstance(opened, NullSession)
+    with hook_app.test_request_context("/login"):
+        assert not isinstance(
+            hook_app.session_interface.open_session(hook_app, flask_request), NullSession
+        )
+    hooks.set_cookie("session", "not-a-valid-session")
+    response = hooks.post(f"/hooks/{signed.connector_id}", data=body, headers=headers)
+    assert response.status_code == 202
+    assert "Set-Cookie" not in response.headers
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Cache-Control", "Pragma"):
+        assert len(response.headers.getlist(name)) == 1, name
+    assert response.headers["Cache-Control"] == "no-store"
