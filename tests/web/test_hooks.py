@@ -312,7 +312,6 @@ def test_an_unexpected_failure_is_a_problem_answer_and_stores_nothing(
     _assert_refused(response, 500, database, small_settings)
 
 
-
 def test_hook_answers_carry_no_session_and_the_security_headers_once(
     hooks: FlaskClient, hook_app: Flask, signed: CreatedSource
 ) -> None:
