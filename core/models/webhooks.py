@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
@@ -15,6 +24,7 @@ class OutboxEvent(Base):
     """A domain event, written in the same transaction as the change that caused it."""
 
     __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_events_commit_order", "commit_txid", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -25,6 +35,9 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     dispatched_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The writing transaction's id on PostgreSQL (the database sets it; migration 0006),
+    # 0 on SQLite: the event feed's order is (commit_txid, id). See web/api/events.py.
+    commit_txid: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
 class WebhookEndpoint(Base):

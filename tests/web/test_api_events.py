@@ -7,13 +7,17 @@ import json
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.db import Database
 from core.models import OutboxEvent
 from core.outbox import write_event
 from tests.web.test_api import assert_problem, bearer, token_for
 from tests.web.test_api_customers import walk
+from web.api.cursors import decode_cursor
+from web.api.events import event_page
 from webhooks.outbound import TEST_EVENT_TYPE
+from webhooks.outbound.filters import WILDCARD
 from webhooks.outbound.payload import event_body
 
 TYPES = [
@@ -113,3 +117,26 @@ def test_bad_feed_parameters_are_422_problems(
     problem = assert_problem(client.get(f"/api/v1/events?{query}", headers=token), 422)
 
     assert query.split("=", maxsplit=1)[0] in problem["errors"]["query"]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_an_event_committed_late_is_never_passed_over(database: Database) -> None:
+    """PostgreSQL hands out ids at insert: the earlier id may commit after a later one."""
+    late = Session(database.engine)
+    early_id = write_event(
+        late, "customer.created", subject_type="customer", subject_id=1, sequence=1, payload={}
+    ).event_id
+    late.flush()  # the lower id is taken; its transaction has not committed yet
+    with database.session() as quick:
+        quick_id = write_event(
+            quick, "customer.created", subject_type="customer", subject_id=2, sequence=1, payload={}
+        ).event_id
+    with database.session() as reader:
+        first = event_page(reader, [WILDCARD], None, 100)
+    assert first["items"] == []  # served once the older transaction has ended
+    late.commit()
+    late.close()
+    with database.session() as reader:
+        after = decode_cursor(first["next_cursor"], (int, int)) if first["next_cursor"] else None
+        page = event_page(reader, [WILDCARD], after, 100)
+    assert [item["event_id"] for item in page["items"]] == [early_id, quick_id]

@@ -1,7 +1,15 @@
-"""The outbox for polling consumers: every domain event in id order, shaped like a webhook.
+"""The outbox for polling consumers: every domain event in commit order, like a webhook.
 
 A consumer that cannot receive webhooks keeps the last cursor and asks again; each event
 carries the same event_id (``webhook-id``), type, timestamp and data a webhook would.
+
+Order is (writing transaction, id). On PostgreSQL an id is taken when the row is
+inserted, not when it commits, so paging by id alone would pass over an event whose
+transaction committed after a later one's. The feed therefore serves only events of
+transactions that have all finished (those below the oldest one still running) in
+(transaction, id) order: nothing can appear behind a cursor afterwards. An event shows
+up once every older transaction has ended. On SQLite writes run one at a time, so ids
+are already commit order and the transaction part is 0.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask_smorest import abort
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 from webargs.fields import DelimitedList
 
@@ -30,7 +38,7 @@ SCAN_LIMIT = 5000  # rows looked at per request when a pattern needs checking ro
 
 
 class EventQuerySchema(ma.Schema):
-    after = CursorField((int,))
+    after = CursorField((int, int))
     types = DelimitedList(
         ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
         validate=ma.validate.Length(max=20),
@@ -72,14 +80,15 @@ def events(**query: Any) -> dict[str, Any]:
 
 def event_page(db: Session, patterns: list[str], after: Key | None, limit: int) -> dict[str, Any]:
     """Up to ``limit`` matching events; the cursor moves past every row looked at."""
-    last_id = after[0] if after else 0
+    last: Key = after or (0, 0)
+    horizon = _finished_below(db)
     found: list[OutboxEvent] = []
     scanned = 0
     while len(found) <= limit and scanned < SCAN_LIMIT:
-        batch = db.scalars(_query(patterns, last_id).limit(SCAN_BATCH)).all()
+        batch = db.scalars(_query(patterns, last, horizon).limit(SCAN_BATCH)).all()
         for event in batch:
             scanned += 1
-            last_id = event.id
+            last = (event.commit_txid, event.id)
             if matches(event.type, patterns):
                 found.append(event)
                 if len(found) > limit:
@@ -89,19 +98,30 @@ def event_page(db: Session, patterns: list[str], after: Key | None, limit: int) 
     items = found[:limit]
     more = len(found) > limit or scanned >= SCAN_LIMIT
     if items and len(found) > limit:
-        last_id = items[-1].id
-    cursor = encode_cursor(last_id) if last_id else None
+        last = (items[-1].commit_txid, items[-1].id)
+    cursor = encode_cursor(*last) if last != (0, 0) else None
     return {"items": [_body(event) for event in items], "next_cursor": cursor, "has_more": more}
 
 
-def _query(patterns: list[str], after_id: int) -> Any:
+def _finished_below(db: Session) -> int | None:
+    """PostgreSQL: every transaction with a lower id has ended (None on SQLite)."""
+    if db.get_bind().dialect.name != "postgresql":
+        return None
+    return int(db.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")))
+
+
+def _query(patterns: list[str], after: Key, horizon: int | None) -> Any:
+    order = tuple_(OutboxEvent.commit_txid, OutboxEvent.id)
     query = select(OutboxEvent).where(
-        OutboxEvent.id > after_id, OutboxEvent.type != TEST_EVENT_TYPE
+        order > tuple_(literal(after[0]), literal(after[1])),
+        OutboxEvent.type != TEST_EVENT_TYPE,
     )
+    if horizon is not None:
+        query = query.where(OutboxEvent.commit_txid < horizon)
     if WILDCARD not in patterns:
         likes = [OutboxEvent.type.like(_like(pattern), escape="\\") for pattern in patterns]
         query = query.where(or_(*likes))
-    return query.order_by(OutboxEvent.id)
+    return query.order_by(OutboxEvent.commit_txid, OutboxEvent.id)
 
 
 def _like(pattern: str) -> str:
