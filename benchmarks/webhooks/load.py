@@ -99,7 +99,8 @@ def open_loop(port: int, requests: Sequence[Request], rate: float, pool: int = 6
             if delay > 0:
                 time.sleep(delay)  # pacing the load, not waiting for a result
             executor.submit(send, port, request, outcome)
-    outcome.seconds = time.monotonic() - started
+        # The offered rate: up to the last request sent, not its answer.
+        outcome.seconds = time.monotonic() - started
     return outcome
 
 

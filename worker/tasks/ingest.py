@@ -28,7 +28,7 @@ from worker.delivery_cap import CappedTask
 from worker.tasks.deliver import deliver_due
 
 OPTIONS = InboxOptions()
-RUN_BUDGET_SECONDS = 10.0
+RUN_BUDGET_SECONDS = 2.0  # then queue again, so deliveries waiting for a worker get one
 
 
 @shared_task(base=CappedTask, name="worker.tasks.ingest.process_inbound")
