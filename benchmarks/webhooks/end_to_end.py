@@ -28,6 +28,7 @@ class EndToEndFigures:
     max_ms: float
     other_statuses: dict[int, int]
     stages: dict[str, Stage]
+    answered: Stage  # the posts' own answers (stored, 202), p50/p95 in ms
 
 
 def measure_end_to_end(
@@ -68,4 +69,8 @@ def measure_end_to_end(
         max(latencies, default=float("nan")) * 1000,
         others,
         stage_latencies(database),
+        (
+            percentile(outcome.latencies, 0.50) * 1000,
+            percentile(outcome.latencies, 0.95) * 1000,
+        ),
     )

@@ -43,6 +43,8 @@ def main() -> None:
             f"  p50 {e2e.p50_ms:.0f} ms  p95 {e2e.p95_ms:.0f} ms  max {e2e.max_ms:.0f} ms"
             " (target p95 < 1000 ms)"
         )
+        answered_p50, answered_p95 = e2e.answered
+        print(f"    {'post answered':<22} p50 {answered_p50:6.0f} ms  p95 {answered_p95:6.0f} ms")
         for stage, (p50, p95) in e2e.stages.items():
             print(f"    {stage:<22} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
     if "outbound" in parts:
