@@ -74,6 +74,26 @@ def renew_watches(
     return counts
 
 
+def ensure_watch(database: Database, connector_id: int, topic: str, client: GmailClient) -> bool:
+    """Watch a mailbox that has no watch yet (one just connected); True when it started.
+
+    The daily renewal would reach it within a day; until then its mail would come only
+    with the poll. A failure is logged and left to the renewal, never raised: the sync
+    that calls this has done its work.
+    """
+    active = dict(_mailboxes(database))
+    chosen = active.get(connector_id, "") or topic
+    if connector_id not in active or not chosen or stored_watch(database, connector_id):
+        return False
+    try:
+        watch = start_watch(client, chosen)
+    except (NeedsReconnect, RateLimited, Transient, HttpError, RefreshError) as error:
+        log.warning("gmail watch of connector %s not started: %s", connector_id, error)
+        return False
+    _store(database, connector_id, watch)
+    return True
+
+
 def _mailboxes(database: Database) -> list[tuple[int, str]]:
     with database.session() as session:
         rows = session.execute(

@@ -18,6 +18,7 @@ from connectors.gmail.account import mailbox_client
 from connectors.gmail.config import GoogleApp
 from connectors.gmail.reconcile import reconcile_mailbox
 from connectors.gmail.sync import Mailbox, sync_mailbox
+from connectors.gmail.watch import ensure_watch
 from connectors.gmail.watch import renew_watches as renew_gmail_watches
 from connectors.outlook.account import mailbox_client as outlook_client
 from connectors.outlook.client import GraphClient, GraphRequestFailed
@@ -73,6 +74,7 @@ def sync_connector(
                 rt.database, rt.vault, GoogleApp.from_settings(rt.settings.google), connector_id
             )
             run = sync_mailbox(rt.database, client, mailbox, lease_ttl=lease, run_id=run_id)
+            ensure_watch(rt.database, connector_id, rt.settings.gmail_push_topic, client)
     except SyncBusy:
         if attempt < BUSY_RETRIES:
             again = rt.settings.sync_lease_seconds + 1

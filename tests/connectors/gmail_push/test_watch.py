@@ -12,7 +12,7 @@ from sqlalchemy import update
 from connectors.gmail.client import GmailClient
 from connectors.gmail.config import GoogleApp
 from connectors.gmail.emulator import GmailEmulator
-from connectors.gmail.watch import renew_watches, start_watch, stored_watch
+from connectors.gmail.watch import ensure_watch, renew_watches, start_watch, stored_watch
 from connectors.mailboxes import Spec
 from core.db import Database
 from core.models import Connector
@@ -81,3 +81,38 @@ def test_without_a_topic_nothing_is_watched(gmail: GmailEmulator, database: Data
 
 def _email(ids: dict[str, int], connector_id: int) -> str:
     return next(email for email, cid in ids.items() if cid == connector_id)
+
+
+def test_a_mailbox_without_a_watch_is_watched_after_its_sync(
+    gmail: GmailEmulator, database: Database
+) -> None:
+    """A mailbox connected today is pushed today, not after the next daily renewal."""
+    vault = Vault([Fernet.generate_key().decode()])
+    email, paused_email = list(gmail.mailboxes)[:2]
+    connector = connect_mailbox(database, vault, gmail, email, SPEC)
+    paused = connect_mailbox(database, vault, gmail, paused_email, SPEC)
+    with database.session() as session:
+        session.execute(update(Connector).where(Connector.id == paused).values(status="paused"))
+
+    assert ensure_watch(database, connector, TOPIC, client(gmail, email))
+    assert not ensure_watch(database, connector, TOPIC, client(gmail, email))  # has one now
+    assert not ensure_watch(database, paused, TOPIC, client(gmail, paused_email))
+    assert not ensure_watch(database, connector, "", client(gmail, email))
+
+    assert set(gmail.state.watches) == {email}
+    stored = stored_watch(database, connector)
+    assert stored is not None
+    assert stored["topic"] == TOPIC
+
+
+def test_a_watch_that_cannot_start_is_left_to_the_renewal(
+    gmail: GmailEmulator, database: Database
+) -> None:
+    vault = Vault([Fernet.generate_key().decode()])
+    email = next(iter(gmail.mailboxes))
+    connector = connect_mailbox(database, vault, gmail, email, SPEC)
+    gmail.expire_access_tokens(email)
+
+    assert not ensure_watch(database, connector, TOPIC, client(gmail, email))
+    assert stored_watch(database, connector) is None
+    assert gmail.state.watches == {}
