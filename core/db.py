@@ -20,6 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PING_AFTER_IDLE_SECONDS = 2.0
+# Execution option for a connection that runs single statements, each its own
+# transaction: SQLite skips BEGIN IMMEDIATE (the driver autocommits), PostgreSQL
+# uses AUTOCOMMIT. Only for work that is one statement, e.g. storing a webhook.
+SINGLE_STATEMENT = "crmhub_single_statement"
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -85,11 +89,23 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(SINGLE_STATEMENT):
+            return  # the driver runs it in autocommit: one statement, atomic on its own
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
     """One engine and its session factory; each process holds one of these."""
+
+    @contextmanager
+    def single_statements(self) -> Iterator[Any]:
+        """A connection whose statements each commit on their own (see SINGLE_STATEMENT)."""
+        with self.engine.connect() as connection:
+            if self.dialect == "postgresql":
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                connection.execution_options(**{SINGLE_STATEMENT: True})
+            yield connection
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url

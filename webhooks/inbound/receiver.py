@@ -8,8 +8,6 @@ Processing is queued by the caller after the commit; the sweeper covers a lost q
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -58,23 +56,9 @@ def receive(
     source.connector.verify_webhook(request, source.secret)
     check_content(request, source.connector, limits)
     event = source.connector.parse_webhook(request)
-    with _write_connection(database) as connection:
+    with database.single_statements() as connection:  # the store is one statement
         event_id, stored = _store(connection, connector_id, event, request)
     return Receipt(event_id, connector_id, duplicate=not stored)
-
-
-@contextmanager
-def _write_connection(database: Database) -> Iterator[Connection]:
-    """The store is one statement: on PostgreSQL it commits by itself, saving a round trip.
-
-    SQLite keeps its explicit ``BEGIN IMMEDIATE`` transaction (see ``core.db``).
-    """
-    if database.dialect == "postgresql":
-        with database.engine.connect() as connection:
-            yield connection.execution_options(isolation_level="AUTOCOMMIT")
-    else:
-        with database.engine.begin() as connection:
-            yield connection
 
 
 def mark_unqueued(database: Database, event_id: int) -> None:
