@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from connectors.base import Connector, InboundRequest, UnusableEvent
 from core.activities import ActivityEntry, ActivityInput, activity_from_mapped, log_activities
 from core.db import Database
 from core.identity import IdentityOptions, IngestResult, ingest_prepared, prepare_items
@@ -40,29 +40,38 @@ class MappedClaim:
 def map_claims(
     database: Database, claims: list[Claim], connectors: ConnectorCache, options: IdentityOptions
 ) -> tuple[list[MappedClaim], list[tuple[Claim, str]]]:
-    """The events ready to apply, and those that failed with the reason to keep."""
+    """The events ready to apply, and those that failed with the reason to keep.
+
+    One short read for the stored requests and their connectors; parsing, mapping and
+    features run after it, holding no lock (on SQLite every transaction takes the write
+    lock, which the web processes need to store new events).
+    """
+
+    unusable: dict[int, str] = {}
+    with database.session() as session:
+        rows = session.scalars(
+            select(InboundEvent).where(InboundEvent.id.in_([claim.event_id for claim in claims]))
+        )
+        requests = {event.id: stored_request(event) for event in rows}
+        for connector_id in {claim.connector_id for claim in claims}:
+            try:
+                connector_for(session, connector_id, connectors)
+            except UnusableEvent as exc:
+                unusable[connector_id] = failure_reason(exc)
     mapped: list[MappedClaim] = []
     failed: list[tuple[Claim, str]] = []
-    customers: list[tuple[MappedClaim, tuple[str, Any, Any]]] = []
-    with database.session() as session:
-        events = _events(session, [claim.event_id for claim in claims])
-        for claim in claims:
-            try:
-                item, customer = _mapped(session, claim, events[claim.event_id], connectors)
-            except INFRASTRUCTURE:
-                raise
-            except Exception as exc:  # the event's own fault: it fails alone
-                failed.append((claim, failure_reason(exc)))
-                continue
-            mapped.append(item)
-            if customer is not None:
-                customers.append((item, customer))
-    for item, pending in zip(
-        (item for item, _ in customers),
-        prepare_items([customer for _, customer in customers], options),
-        strict=True,
-    ):
-        item.customer = pending
+    for claim in claims:
+        if claim.connector_id in unusable:
+            failed.append((claim, unusable[claim.connector_id]))
+            continue
+        try:
+            connector = connectors[claim.connector_id]
+            assert not isinstance(connector, str), "checked above"
+            mapped.append(_mapped(claim, connector, requests[claim.event_id], options))
+        except INFRASTRUCTURE:
+            raise
+        except Exception as exc:  # the event's own fault: it fails alone
+            failed.append((claim, failure_reason(exc)))
     return mapped, failed
 
 
@@ -106,20 +115,15 @@ def _customers(
     return results
 
 
-def _events(session: Session, event_ids: list[int]) -> dict[int, InboundEvent]:
-    rows = session.scalars(select(InboundEvent).where(InboundEvent.id.in_(event_ids)))
-    return {event.id: event for event in rows}
-
-
 def _mapped(
-    session: Session, claim: Claim, event: InboundEvent, connectors: ConnectorCache
-) -> tuple[MappedClaim, tuple[str, Any, Any] | None]:
-    connector = connector_for(session, claim.connector_id, connectors)
-    mapped = connector.map_webhook(connector.parse_webhook(stored_request(event)))
+    claim: Claim, connector: Connector, request: InboundRequest, options: IdentityOptions
+) -> MappedClaim:
+    mapped = connector.map_webhook(connector.parse_webhook(request))
     activity = None
     if mapped.activity is not None:
         activity = activity_from_mapped(mapped.activity, connector_id=claim.connector_id)
     customer = None
     if mapped.customer is not None:
-        customer = (mapped.customer.external_id, mapped.customer.raw, mapped.customer.mapped)
-    return MappedClaim(claim, None, activity), customer
+        item = (mapped.customer.external_id, mapped.customer.raw, mapped.customer.mapped)
+        [customer] = prepare_items([item], options)
+    return MappedClaim(claim, customer, activity)
