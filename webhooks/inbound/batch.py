@@ -46,7 +46,6 @@ def map_claims(
     features run after it, holding no lock (on SQLite every transaction takes the write
     lock, which the web processes need to store new events).
     """
-
     unusable: dict[int, str] = {}
     with database.session() as session:
         rows = session.scalars(
