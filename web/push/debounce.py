@@ -13,12 +13,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.models import AppSetting
+from core.db import Database
+from core.models import AppSetting, utcnow
 
 KEY_PREFIX = "gmail.push."
 WINDOW = timedelta(seconds=1)
+
+
+def claim_sync(database: Database, connector_id: int) -> bool:
+    """``claim`` in its own transaction: True when this caller should queue the sync."""
+    try:
+        with database.session() as session:
+            return claim(session, connector_id, utcnow())
+    except IntegrityError:  # another process claimed it first, this very moment
+        return False
 
 
 def claim(session: Session, connector_id: int, now: datetime) -> bool:

@@ -17,7 +17,6 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy.exc import IntegrityError
 
 from connectors.outlook.subscriptions import (
     connectors_to_sync,
@@ -25,7 +24,6 @@ from connectors.outlook.subscriptions import (
     lifecycle_actions,
     validation_token,
 )
-from core.models import utcnow
 from web.context import hub
 from web.problems import problem_response
 from web.push import debounce
@@ -52,7 +50,7 @@ def notifications() -> Response:
     if refused:
         current_app.logger.warning("graph notification: %d item(s) refused", refused)
     for connector_id in wanted:
-        if _claim(connector_id):
+        if debounce.claim_sync(hub().database, connector_id):
             job_queue().send_task(SYNC_TASK, args=[connector_id], queue=SYNC_QUEUE)
     return Response(status=202)
 
@@ -74,7 +72,7 @@ def lifecycle() -> Response:
         )
     for action in actions:
         if action.action == "sync":
-            if _claim(action.connector_id):
+            if debounce.claim_sync(hub().database, action.connector_id):
                 job_queue().send_task(SYNC_TASK, args=[action.connector_id], queue=SYNC_QUEUE)
         else:
             job_queue().send_task(
@@ -96,12 +94,3 @@ def _body() -> dict[str, Any] | None:
     if not isinstance(body, dict) or not isinstance(body.get("value"), list):
         return None
     return body
-
-
-def _claim(connector_id: int) -> bool:
-    """The Gmail endpoint's debounce: at most one queued sync per mailbox per second."""
-    try:
-        with hub().database.session() as session:
-            return debounce.claim(session, connector_id, utcnow())
-    except IntegrityError:  # another process claimed it first, this very moment
-        return False

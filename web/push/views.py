@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from connectors.gmail.push import PushConfig, PushRejected, parse_notification, verify_push
-from core.models import Connector, utcnow
+from core.models import Connector
 from web.context import hub
 from web.problems import problem_response, status_phrase
 from web.push import debounce
@@ -39,7 +38,7 @@ def gmail() -> Response:
     if connector_id is None:
         current_app.logger.warning("gmail push for %s: no active mailbox", notification.email)
         return Response(status=204)
-    if _claim(connector_id):
+    if debounce.claim_sync(hub().database, connector_id):
         job_queue().send_task(SYNC_TASK, args=[connector_id], queue=SYNC_QUEUE)
     return Response(status=204)
 
@@ -55,14 +54,6 @@ def _active_mailbox(email: str) -> int | None:
         if str((row.settings or {}).get("email", row.name)).lower() == email:
             return int(row.id)
     return None
-
-
-def _claim(connector_id: int) -> bool:
-    try:
-        with hub().database.session() as session:
-            return debounce.claim(session, connector_id, utcnow())
-    except IntegrityError:  # another process claimed it first, this very moment
-        return False
 
 
 @blueprint.errorhandler(PushRejected)

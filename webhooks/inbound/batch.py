@@ -38,7 +38,7 @@ class MappedClaim:
 
 
 def map_claims(
-    database: Database, claims: list[Claim], connectors: ConnectorCache, options: IdentityOptions
+    database: Database, claims: list[Claim], options: IdentityOptions
 ) -> tuple[list[MappedClaim], list[tuple[Claim, str]]]:
     """The events ready to apply, and those that failed with the reason to keep.
 
@@ -46,6 +46,7 @@ def map_claims(
     features run after it, holding no lock (on SQLite every transaction takes the write
     lock, which the web processes need to store new events).
     """
+    connectors: ConnectorCache = {}
     unusable: dict[int, str] = {}
     with database.session() as session:
         rows = session.scalars(

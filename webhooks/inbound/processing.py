@@ -14,16 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from sqlalchemy.orm import Session
-
 from core.db import Database, in_retried_transaction
 from core.identity import IdentityOptions
-from core.models import InboundEvent, utcnow
-from webhooks.inbound.apply import apply_event
+from core.models import utcnow
 from webhooks.inbound.batch import MappedClaim, apply_mapped, map_claims
 from webhooks.inbound.claims import Claim, claim_batch, settle
 from webhooks.inbound.options import InboxOptions
-from webhooks.inbound.outcomes import INFRASTRUCTURE, ConnectorCache, connector_for, failure_reason
+from webhooks.inbound.outcomes import INFRASTRUCTURE, failure_reason
 
 
 @dataclass
@@ -61,51 +58,39 @@ def process_batch(
     result = BatchResult(claimed=len(claims), full=len(claims) >= options.batch_size)
     if not claims:
         return result
-    connectors: ConnectorCache = {}
-    mapped, failed = map_claims(database, claims, connectors, IdentityOptions())
+    identity = IdentityOptions()
+    mapped, failed = map_claims(database, claims, identity)
     for claim, reason in failed:
         result.count(_fail(database, claim, reason))
-    for outcome in _apply_all(database, mapped, connectors):
+    for outcome in _apply_all(database, mapped, identity):
         result.count(outcome)
     return result
 
 
 def _apply_all(
-    database: Database, mapped: list[MappedClaim], connectors: ConnectorCache
+    database: Database, mapped: list[MappedClaim], options: IdentityOptions
 ) -> list[str]:
-    """One transaction for the batch; one per event if that fails."""
+    """One transaction for the batch; if it fails, one per event, so only the faulty one fails."""
     if not mapped:
         return []
     try:
-        work = partial(apply_mapped, batch=mapped, options=IdentityOptions())
-        lost = {claim.event_id for claim in in_retried_transaction(database, work)}
+        lost = {claim.event_id for claim in _apply_batch(database, mapped, options)}
     except INFRASTRUCTURE:
         raise
-    except Exception:  # some event in it cannot be applied: find which, one by one
-        return [_process_one(database, item.claim, connectors) for item in mapped]
+    except Exception as exc:
+        if len(mapped) == 1:  # this event cannot be applied: it fails, the others do not
+            return [_fail(database, mapped[0].claim, failure_reason(exc))]
+        return [outcome for item in mapped for outcome in _apply_all(database, [item], options)]
     return ["lost" if item.claim.event_id in lost else "processed" for item in mapped]
 
 
-def _process_one(database: Database, claim: Claim, connectors: ConnectorCache) -> str:
-    """'processed', 'lost', or the reason the event failed (kept on the event)."""
-    try:
-        return in_retried_transaction(database, partial(_apply, claim=claim, connectors=connectors))
-    except INFRASTRUCTURE:
-        raise
-    except Exception as exc:  # one bad event never costs the batch
-        return _fail(database, claim, failure_reason(exc))
+def _apply_batch(
+    database: Database, mapped: list[MappedClaim], options: IdentityOptions
+) -> list[Claim]:
+    return in_retried_transaction(database, partial(apply_mapped, batch=mapped, options=options))
 
 
 def _fail(database: Database, claim: Claim, reason: str) -> str:
     with database.session() as session:
         settled = settle(session, claim, status="failed", error=reason, now=utcnow())
     return reason if settled else "lost"
-
-
-def _apply(session: Session, claim: Claim, connectors: ConnectorCache) -> str:
-    if not settle(session, claim, status="processed", error="", now=utcnow()):
-        return "lost"
-    event = session.get(InboundEvent, claim.event_id)
-    assert event is not None, "a settled event exists"
-    apply_event(session, connector_for(session, claim.connector_id, connectors), event)
-    return "processed"

@@ -33,7 +33,6 @@ from webhooks.inbound import (
 )
 from webhooks.inbound.batch import apply_mapped, map_claims
 from webhooks.inbound.claims import claim_batch, settle
-from webhooks.inbound.outcomes import ConnectorCache
 
 BROKEN_MAPPING = "version: 1\ntarget: customer\nfields:\n  emails: {from: email_address}\n"
 
@@ -266,8 +265,7 @@ def test_a_claim_lost_before_the_batch_commits_writes_nothing(
     taken = _post(database, vault, token_source, email="t@example.com", name="Tess Taken")
     with database.session() as session:
         claims = claim_batch(session, utcnow(), batch_size=10, max_attempts=5)
-    connectors: ConnectorCache = {}
-    mapped, failed = map_claims(database, claims, connectors, IdentityOptions())
+    mapped, failed = map_claims(database, claims, IdentityOptions())
     assert failed == []
     with database.session() as session:  # its lease ran out and another worker claimed it
         session.execute(
