@@ -39,6 +39,9 @@ class IngestResult:
     customer_id: int | None
     action: Action
     explanation: dict[str, Any]
+    # stored by this call: decided under the record's own lock, so of two concurrent
+    # first submissions of one external id exactly one sees True
+    new_record: bool = False
 
 
 @dataclass
@@ -210,10 +213,14 @@ def _write(
     connector = session.get(Connector, connector_id)
     kinds = {connector_id: connector.kind if connector else ""}
     plan = ChunkWrite(kinds, run.rules_for(session), utcnow(), connector_id=connector_id)
+    stored_before = {p.position for p in todo if p.record is not None}
     write_chunk(session, todo, index, plan)
     for p in todo:
         explanation = p.decision.explanation if p.decision.keep_link else p.record.link_explanation
-        yield p, IngestResult(p.record.id, p.record.customer_id, p.decision.action, explanation)
+        new = p.position not in stored_before
+        yield p, IngestResult(
+            p.record.id, p.record.customer_id, p.decision.action, explanation, new_record=new
+        )
 
 
 def _known_hashes(

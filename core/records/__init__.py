@@ -13,6 +13,7 @@ from core.records.rules import DEFAULT_FIELD_RULES, SurvivorshipRules, load_rule
 from core.records.store import (
     active_customer,
     announce_update,
+    edit_fields,
     load_record_views,
     pin_field,
     recompute_golden,
@@ -37,6 +38,7 @@ __all__ = [
     "changed_fields",
     "compute_golden",
     "customer_event",
+    "edit_fields",
     "json_safe",
     "load_record_views",
     "load_rules",

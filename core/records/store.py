@@ -37,21 +37,33 @@ def pin_field(
     session: Session, customer_id: int, field: str, value: Any, *, actor: str
 ) -> Customer:
     """Pin a manual edit: it wins over every source until unpinned."""
-    if field not in GOLDEN_FIELDS:
-        raise UnknownField(field)
-    customer = active_customer(session, customer_id)
-    pin = {"value": _pin_value(field, value), "actor": actor, "at": utcnow().isoformat()}
-    customer.pinned = {**customer.pinned, field: pin}
-    recompute_golden(session, customer.id)
-    return customer
+    return edit_fields(session, customer_id, {field: value}, actor=actor)
 
 
 def unpin_field(session: Session, customer_id: int, field: str, *, actor: str) -> Customer:
     """Drop a manual edit; the field goes back to its survivorship rule."""
-    if field not in GOLDEN_FIELDS:
-        raise UnknownField(field)
+    return edit_fields(session, customer_id, {field: None}, actor=actor)
+
+
+def edit_fields(
+    session: Session, customer_id: int, changes: Mapping[str, Any], *, actor: str
+) -> Customer:
+    """Pin each field given a value and unpin each given None, then recompute once.
+
+    One edit of several fields is one version and one ``customer.updated`` naming them
+    all, so receivers see the edit as it was made. An unknown field refuses the whole
+    edit before anything changes.
+    """
+    for field in changes:
+        if field not in GOLDEN_FIELDS:
+            raise UnknownField(field)
     customer = active_customer(session, customer_id)
-    customer.pinned = {name: pin for name, pin in customer.pinned.items() if name != field}
+    at = utcnow().isoformat()
+    pinned = {name: pin for name, pin in customer.pinned.items() if name not in changes}
+    for field, value in changes.items():
+        if value is not None:
+            pinned[field] = {"value": _pin_value(field, value), "actor": actor, "at": at}
+    customer.pinned = pinned
     recompute_golden(session, customer.id)
     return customer
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from core.db import Database
+from core.identity import ingest_customer
 from core.models import AuditEntry, Connector, Customer, OutboxEvent
 from tests.web.test_api import assert_problem, bearer, token_for
+from web.api.api_source import api_connector_id
 
 PEOPLE = [
     ("Ada", "Lovelace", "ada@analytical.example"),
@@ -88,6 +93,51 @@ def test_create_makes_a_customer_and_a_retry_changes_nothing(
     assert events == ["customer.created"]
     assert len(actors) == 2
     assert all(actor.startswith("api:rep tool (crm_") for actor in actors)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_of_two_concurrent_first_creates_only_one_is_201(
+    client: FlaskClient, database: Database, rep: dict[str, str]
+) -> None:
+    """The second create read "not stored yet" before the first committed: still a 200."""
+    create(client, rep, full_name="Someone Else")  # the api connector exists
+    fields = {"full_name": "Ada Lovelace", "emails": ["ada@analytical.example"]}
+    first = Session(database.engine)
+    stored = ingest_customer(
+        first,
+        connector_id=api_connector_id(first),
+        external_id="crm-7",
+        raw={"fields": fields},
+        mapped=fields,
+    )  # holds crm-7's identity lock until it commits
+    with ThreadPoolExecutor(1) as pool:
+        second = pool.submit(
+            client.post, "/api/v1/customers", json={**fields, "external_id": "crm-7"}, headers=rep
+        )
+        wait_until_a_session_waits_on_a_lock(database)
+        first.commit()
+        first.close()
+        answered = second.result(timeout=60)
+
+    assert stored.new_record is True
+    assert answered.status_code == 200, answered.text
+    assert answered.get_json()["source_record_id"] == stored.source_record_id
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 2
+
+
+def wait_until_a_session_waits_on_a_lock(database: Database) -> None:
+    """Polls PostgreSQL's own view of sessions (a condition, not a guessed delay)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    for _ in range(3000):
+        with database.engine.connect() as connection:
+            if connection.scalar(query):
+                return
+        time.sleep(0.01)
+    raise AssertionError("no request ever waited on the first create's lock")
 
 
 def test_create_without_external_id_links_to_the_matching_customer(
@@ -218,12 +268,18 @@ def test_patch_pins_fields_and_null_unpins_them(
             select(AuditEntry).where(AuditEntry.action == "customer.fields_edited")
         ).first()
         updates = session.scalars(
-            select(OutboxEvent).where(OutboxEvent.type == "customer.updated")
+            select(OutboxEvent)
+            .where(OutboxEvent.type == "customer.updated")
+            .order_by(OutboxEvent.id)
         ).all()
     assert entry is not None
     assert entry.details["pinned"] == ["emails", "job_title"]
     assert entry.actor.startswith("api:crm sync")
-    assert updates
+    # one edit, one event: the two-field PATCH is one version naming both fields
+    assert [sorted(event.payload["changed"]) for event in updates] == [
+        ["emails", "job_title"],
+        ["emails"],
+    ]
 
 
 def test_patch_refusals(client: FlaskClient, admin: dict[str, str], rep: dict[str, str]) -> None:

@@ -598,6 +598,8 @@ def test_replay_one_delivery_sends_it_again_with_the_same_id(
             select(DeliveryAttempt.status_code).where(DeliveryAttempt.delivery_id == delivery.id)
         ).all()
     assert logged == [200, 200]
+    block = admin.get(f"/webhooks/{endpoint_id}").text.split(f'id="delivery-{delivery.id}"', 1)[1]
+    assert '<td class="num">2</td>' in block  # both attempts counted, not the new run's 1
     (entry,) = audits(database, "webhook_delivery.replayed")
     assert entry.details == {"delivery_id": delivery.id}
 

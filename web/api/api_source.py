@@ -18,17 +18,29 @@ NAME = "REST API"
 
 
 def api_connector_id(session: Session) -> int:
-    """The id of the "api" connector, created in the caller's transaction if missing."""
-    _serialize(session)
-    found = session.scalar(
-        select(Connector.id).where(Connector.kind == KIND).order_by(Connector.id).limit(1)
-    )
+    """The id of the "api" connector, created in the caller's transaction if missing.
+
+    Only the first creates wait on the lock; once the row exists, creates run side by
+    side, each record serialized by its own identity locks.
+    """
+    found = _find(session)
     if found is not None:
-        return int(found)
+        return found
+    _serialize(session)
+    found = _find(session)
+    if found is not None:
+        return found
     connector = Connector(kind=KIND, name=NAME, settings={})
     session.add(connector)
     session.flush()
     return int(connector.id)
+
+
+def _find(session: Session) -> int | None:
+    found = session.scalar(
+        select(Connector.id).where(Connector.kind == KIND).order_by(Connector.id).limit(1)
+    )
+    return None if found is None else int(found)
 
 
 def _serialize(session: Session) -> None:

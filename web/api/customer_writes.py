@@ -13,12 +13,10 @@ from typing import Any
 
 from flask import url_for
 from flask_smorest import abort
-from sqlalchemy import select
 
 from core.erasure import ErasureRefused, erase_customer
 from core.identity import CustomerNotFound, IdentityError, ingest_customer
-from core.models import SourceRecord
-from core.records import json_safe, pin_field, unpin_field
+from core.records import edit_fields, json_safe
 from web.api.api_source import api_connector_id
 from web.api.auditing import record_api_action, token_actor
 from web.api.customer_inputs import CustomerInputSchema, CustomerPatchSchema, EraseQuerySchema
@@ -52,12 +50,6 @@ def create_customer(fields: dict[str, Any]) -> tuple[dict[str, Any], int, dict[s
     mapped = json_safe(fields)
     with hub().database.session() as db:
         connector_id = api_connector_id(db)
-        known = db.scalar(
-            select(SourceRecord.id).where(
-                SourceRecord.connector_id == connector_id,
-                SourceRecord.external_id == external_id,
-            )
-        )
         result = ingest_customer(
             db,
             connector_id=connector_id,
@@ -78,7 +70,7 @@ def create_customer(fields: dict[str, Any]) -> tuple[dict[str, Any], int, dict[s
     headers = {}
     if result.customer_id:
         headers["Location"] = url_for("customers.get_customer", customer_id=result.customer_id)
-    return body, 200 if known else 201, headers
+    return body, 201 if result.new_record else 200, headers
 
 
 @blueprint.route(CUSTOMER, methods=["PATCH"])
@@ -91,16 +83,12 @@ def edit_customer(changes: dict[str, Any], customer_id: int) -> dict[str, Any]:
     """Pin golden fields to the values given; null hands a field back to its sources.
 
     A pinned value wins over every source until it is unpinned, like an edit in the
-    admin UI; each changed field is announced as customer.updated.
+    admin UI; the edit is one customer.updated naming every field it changed.
     """
     actor = token_actor()
     with hub().database.session() as db:
         try:
-            for name, value in changes.items():
-                if value is None:
-                    unpin_field(db, customer_id, name, actor=actor)
-                else:
-                    pin_field(db, customer_id, name, json_safe(value), actor=actor)
+            edit_fields(db, customer_id, json_safe(changes), actor=actor)
         except CustomerNotFound:
             abort(404, message=f"Customer {customer_id} does not exist.")
         except IdentityError as exc:

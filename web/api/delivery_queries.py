@@ -48,7 +48,7 @@ def delivery_bodies(session: Session, rows: Sequence[Row[Any]]) -> list[dict[str
             "event_id": event_id,
             "event_type": event_type,
             "status": delivery.status,
-            "attempt_count": delivery.attempts,
+            "attempt_count": len(attempts.get(delivery.id, [])),  # replays included
             "next_attempt_at": delivery.next_attempt_at,
             "last_status_code": delivery.last_status_code,
             "last_error": delivery.last_error,

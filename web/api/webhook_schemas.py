@@ -87,7 +87,9 @@ class DeliverySchema(ma.Schema):
     )
     event_type = ma.fields.String(required=True)
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(DELIVERY_STATUSES))
-    attempt_count = ma.fields.Integer(required=True)
+    attempt_count = ma.fields.Integer(
+        required=True, metadata={"description": "Attempts made, across replays"}
+    )
     next_attempt_at = ma.fields.AwareDateTime(required=True, allow_none=True)
     last_status_code = ma.fields.Integer(required=True, allow_none=True)
     last_error = ma.fields.String(required=True)

@@ -50,13 +50,18 @@ class DeliveryRow:
     webhook_id: str  # the event id, sent as ``webhook-id`` on every attempt
     event_type: str
     status: str
-    attempts: int
+    attempts: int  # in the current schedule run: a replay starts a new run at 0
     next_attempt_at: datetime | None
     last_status_code: int | None
     last_error: str
     created_at: datetime
     log: tuple[AttemptRow, ...] = ()
     older_attempts: int = 0  # attempts logged but not in ``log``
+
+    @property
+    def logged_attempts(self) -> int:
+        """Every attempt made, across replays: what the delivery log counts."""
+        return len(self.log) + self.older_attempts
 
 
 @dataclass(frozen=True)
