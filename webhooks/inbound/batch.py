@@ -42,13 +42,13 @@ def map_claims(
 ) -> tuple[list[MappedClaim], list[tuple[Claim, str]]]:
     """The events ready to apply, and those that failed with the reason to keep.
 
-    One short read for the stored requests and their connectors; parsing, mapping and
-    features run after it, holding no lock (on SQLite every transaction takes the write
-    lock, which the web processes need to store new events).
+    One read for the stored requests and their connectors, taking no write lock (the
+    web processes need it to store new events); parsing, mapping and features run
+    after it.
     """
     connectors: ConnectorCache = {}
     unusable: dict[int, str] = {}
-    with database.session() as session:
+    with database.reading() as session:
         rows = session.scalars(
             select(InboundEvent).where(InboundEvent.id.in_([claim.event_id for claim in claims]))
         )

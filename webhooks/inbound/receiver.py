@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from connectors.base import InboundRequest, ParsedEvent
-from core.db import Database
+from core.db import Database, SingleStatements
 from core.models import InboundEvent
 from core.vault import Vault
 from webhooks.inbound.limits import check_content, check_size
@@ -72,7 +72,7 @@ def mark_unqueued(database: Database, event_id: int) -> None:
 
 
 def _store(
-    connection: Connection, connector_id: int, event: ParsedEvent, request: InboundRequest
+    connection: SingleStatements, connector_id: int, event: ParsedEvent, request: InboundRequest
 ) -> tuple[int, bool]:
     """(event id, whether this call stored it); a known dedupe key stores nothing.
 
