@@ -73,4 +73,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rate", type=float, default=200.0, help="end-to-end posts per second")
     parser.add_argument("--events", type=int, default=10_000, help="outbound events")
-    return parser.parse_args()
+    args = parser.parse_args()
+    unknown = {p for p in args.only.split(",") if p} - set(PARTS)
+    if unknown:
+        parser.error(f"unknown part {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}")
+    return args
