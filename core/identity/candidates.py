@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.identity.features import DETERMINISTIC_KINDS, Features, split_key
@@ -21,6 +22,9 @@ from core.identity.options import IdentityOptions
 from core.models import IdentityKey, NonMatch, SharedKey, SourceRecord
 
 SLICE = 2000  # bound parameters per query
+_FEATURES = select(SourceRecord.id, SourceRecord.match_features).where(
+    SourceRecord.id.in_(bindparam("ids", expanding=True))
+)
 
 
 @dataclass(eq=False)
@@ -114,16 +118,50 @@ def load_index(
     return index
 
 
-def _key_filter(keys: list[str]) -> Any:
+def _by_kind(keys: list[str]) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The kinds present, and the values of each as the parameters of ``_kinds_filter``."""
     by_kind: dict[str, list[str]] = defaultdict(list)
     for key in keys:
         kind, value = split_key(key)
         by_kind[kind].append(value)
+    kinds = tuple(sorted(by_kind))
+    return kinds, {f"values_{i}": by_kind[kind] for i, kind in enumerate(kinds)}
+
+
+def _kinds_filter(kinds: tuple[str, ...]) -> Any:
+    """(kind = k1 AND value IN :values_0) OR …: each kind uses the (kind, value) index."""
     return or_(
         *(
-            and_(IdentityKey.kind == kind, IdentityKey.value.in_(vals))
-            for kind, vals in by_kind.items()
+            and_(
+                IdentityKey.kind == kind,
+                IdentityKey.value.in_(bindparam(f"values_{i}", expanding=True)),
+            )
+            for i, kind in enumerate(kinds)
         )
+    )
+
+
+@lru_cache(maxsize=512)
+def _count_statement(kinds: tuple[str, ...]) -> Select[Any]:
+    """Built once per set of kinds: building the expression cost more than running it."""
+    return (
+        select(IdentityKey.kind, IdentityKey.value, func.count())
+        .where(_kinds_filter(kinds))
+        .group_by(IdentityKey.kind, IdentityKey.value)
+    )
+
+
+@lru_cache(maxsize=512)
+def _holders_statement(kinds: tuple[str, ...]) -> Select[Any]:
+    return (
+        select(
+            IdentityKey.kind,
+            IdentityKey.value,
+            IdentityKey.customer_id,
+            func.max(IdentityKey.source_record_id),
+        )
+        .where(_kinds_filter(kinds), IdentityKey.customer_id.is_not(None))
+        .group_by(IdentityKey.kind, IdentityKey.value, IdentityKey.customer_id)
     )
 
 
@@ -135,11 +173,8 @@ def _slices(keys: list[str]) -> Iterator[list[str]]:
 def _count(session: Session, keys: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for part in _slices(keys):
-        rows = session.execute(
-            select(IdentityKey.kind, IdentityKey.value, func.count())
-            .where(_key_filter(part))
-            .group_by(IdentityKey.kind, IdentityKey.value)
-        )
+        kinds, values = _by_kind(part)
+        rows = session.execute(_count_statement(kinds), values)
         counts.update({f"{kind}:{value}": n for kind, value, n in rows})
     return counts
 
@@ -160,16 +195,8 @@ def _holders(session: Session, keys: list[str]) -> list[tuple[str, int, int]]:
     """(key, customer id, newest record id) for each customer holding each key."""
     found: list[tuple[str, int, int]] = []
     for part in _slices(keys):
-        rows = session.execute(
-            select(
-                IdentityKey.kind,
-                IdentityKey.value,
-                IdentityKey.customer_id,
-                func.max(IdentityKey.source_record_id),
-            )
-            .where(_key_filter(part), IdentityKey.customer_id.is_not(None))
-            .group_by(IdentityKey.kind, IdentityKey.value, IdentityKey.customer_id)
-        )
+        kinds, values = _by_kind(part)
+        rows = session.execute(_holders_statement(kinds), values)
         found.extend(
             (f"{kind}:{value}", customer, record) for kind, value, customer, record in rows
         )
@@ -193,9 +220,7 @@ def _features(session: Session, record_ids: list[int]) -> dict[int, Features]:
     found: dict[int, Features] = {}
     for start in range(0, len(record_ids), SLICE):
         part = record_ids[start : start + SLICE]
-        rows = session.execute(
-            select(SourceRecord.id, SourceRecord.match_features).where(SourceRecord.id.in_(part))
-        )
+        rows = session.execute(_FEATURES, {"ids": part})
         found.update({rid: Features.from_json(data or {}) for rid, data in rows})
     return found
 

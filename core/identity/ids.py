@@ -8,6 +8,9 @@ the database lock (BEGIN IMMEDIATE), so the next ids after the current maximum a
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -28,8 +31,14 @@ def allocate_ids(session: Session, model: type[Base], count: int) -> list[int]:
                 {"t": table.name, "n": count},
             ).all()
             return sorted(ids)
-        start = session.scalar(select(func.max(table.c.id))) or 0
+        start = session.scalar(_highest_id(table)) or 0
     return list(range(start + 1, start + 1 + count))
+
+
+@cache
+def _highest_id(table: Any) -> Any:
+    """Built once per table: an incremental resolve asks several times per record."""
+    return select(func.max(table.c.id))
 
 
 def assign_new_ids(session: Session, model: type[Base]) -> None:

@@ -217,10 +217,8 @@ def _write(
     write_chunk(session, todo, index, plan)
     for p in todo:
         explanation = p.decision.explanation if p.decision.keep_link else p.record.link_explanation
-        new = p.position not in stored_before
-        yield p, IngestResult(
-            p.record.id, p.record.customer_id, p.decision.action, explanation, new_record=new
-        )
+        new, action = p.position not in stored_before, p.decision.action
+        yield p, IngestResult(p.record.id, p.record.customer_id, action, explanation, new)
 
 
 def _known_hashes(

@@ -31,6 +31,9 @@ KINDS = ("email", "phone", "external")
 SUPPRESSED_RULE = "suppressed"
 
 
+_SECRET = select(AppSetting.value).where(AppSetting.key == KEY_SETTING)  # read per record
+
+
 def external_key(connector_id: int, external_id: str) -> str:
     return f"{connector_id}:{external_id}"
 
@@ -45,13 +48,13 @@ def suppression_secret(session: Session, *, create: bool = False) -> bytes | Non
 
     Two first erasures at once insert one row: the loser of the race reads the winner's.
     """
-    found = session.scalar(select(AppSetting.value).where(AppSetting.key == KEY_SETTING))
+    found = session.scalar(_SECRET)
     if found is None and create:
         dialect = session.get_bind().dialect.name
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AppSetting)
         value = {"hmac_sha256": secrets.token_hex(32)}
         session.execute(insert.values(key=KEY_SETTING, value=value).on_conflict_do_nothing())
-        found = session.scalar(select(AppSetting.value).where(AppSetting.key == KEY_SETTING))
+        found = session.scalar(_SECRET)
     return bytes.fromhex(found["hmac_sha256"]) if found else None
 
 
