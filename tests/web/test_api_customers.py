@@ -395,6 +395,25 @@ def test_erase_removes_the_customer_and_is_audited(
     assert "ada@analytical.example" not in emails
 
 
+def test_submitting_an_erased_person_again_stores_nothing(
+    client: FlaskClient, database: Database, admin: dict[str, str]
+) -> None:
+    ada = person(client, admin, 0)
+    client.delete(f"/api/v1/customers/{ada}?erase=true", headers=admin)
+
+    again = client.post(
+        "/api/v1/customers",
+        json={"full_name": "Ada Lovelace", "emails": ["ada@analytical.example"]},
+        headers=admin,
+    )
+
+    assert again.status_code == 200, again.text
+    assert again.get_json()["action"] == "suppressed"
+    assert again.get_json()["customer_id"] is None
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+
+
 def test_erasing_a_merged_away_customer_is_refused(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
