@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.identity.common_counts import common_counts
 from core.identity.features import DETERMINISTIC_KINDS, Features, split_key
 from core.identity.options import IdentityOptions
 from core.models import IdentityKey, NonMatch, SharedKey, SourceRecord
@@ -171,12 +172,16 @@ def _slices(keys: list[str]) -> Iterator[list[str]]:
 
 
 def _count(session: Session, keys: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for part in _slices(keys):
+    """Holders per key: common keys from the per-process cache, the rest counted now."""
+    cache = common_counts(session)
+    counts = cache.known(keys)
+    counted: dict[str, int] = {}
+    for part in _slices([key for key in keys if key not in counts]):
         kinds, values = _by_kind(part)
         rows = session.execute(_count_statement(kinds), values)
-        counts.update({f"{kind}:{value}": n for kind, value, n in rows})
-    return counts
+        counted.update({f"{kind}:{value}": n for kind, value, n in rows})
+    cache.remember(counted)
+    return {**counts, **counted}
 
 
 def _demoted(session: Session, keys: list[str]) -> set[str]:
