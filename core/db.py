@@ -9,24 +9,17 @@ whatever the busy timeout says.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, CursorResult, Dialect, Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PING_AFTER_IDLE_SECONDS = 2.0
-BUSY_FIRST_PAUSE_SECONDS = 0.0005
-BUSY_LONGEST_PAUSE_SECONDS = 0.004
-# Execution option for a connection that runs single statements, each its own
-# transaction: SQLite skips BEGIN IMMEDIATE (the driver autocommits), PostgreSQL
-# uses AUTOCOMMIT. Only for work that is one statement, e.g. storing a webhook.
-SINGLE_STATEMENT = "crmhub_single_statement"
 # Execution option for a session that only reads: SQLite begins it DEFERRED, so it
 # takes no write lock and never waits for (or holds up) a writer.
 READ_ONLY = "crmhub_read_only"
@@ -95,81 +88,12 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        options = connection.get_execution_options()
-        if options.get(SINGLE_STATEMENT):
-            return  # the driver runs it in autocommit: one statement, atomic on its own
-        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
-
-
-class SingleStatements:
-    """Statements that each commit on their own; on SQLite a locked one is retried soon.
-
-    SQLite's own busy handler backs off to 100 ms between tries, so a writer that found
-    the database locked for a few milliseconds often waited tens more; a webhook's
-    answer waited with it. Here the statement is tried again within a few milliseconds
-    of the lock's release, up to the same overall timeout.
-    """
-
-    def __init__(self, connection: Connection, *, retry_busy: bool) -> None:
-        self.connection = connection
-        self._retry_busy = retry_busy
-
-    @property
-    def dialect(self) -> Dialect:
-        return self.connection.dialect
-
-    def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
-        try:
-            return self.connection.execute(statement, parameters)
-        except OperationalError as exc:
-            if not (self._retry_busy and _is_busy(exc)):
-                raise
-        return self._when_free(statement, parameters)
-
-    def _when_free(self, statement: Any, parameters: Any) -> CursorResult[Any]:
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-        for pause in _busy_pauses():
-            time.sleep(pause)
-            try:
-                return self.connection.execute(statement, parameters)
-            except OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() > deadline:
-                    raise
-        raise AssertionError("unreachable")  # _busy_pauses never ends
-
-
-def _busy_pauses() -> Iterator[float]:
-    """0.5, 1, 2, then 4 ms for ever: late by at most a few ms, cheap while waiting."""
-    pause = BUSY_FIRST_PAUSE_SECONDS
-    while True:
-        yield pause
-        pause = min(pause * 2, BUSY_LONGEST_PAUSE_SECONDS)
-
-
-def _is_busy(exc: OperationalError) -> bool:
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
     """One engine and its session factory; each process holds one of these."""
-
-    @contextmanager
-    def single_statements(self) -> Iterator[SingleStatements]:
-        """A connection whose statements each commit on their own (see SINGLE_STATEMENT)."""
-        with self.engine.connect() as connection:
-            if self.dialect == "postgresql":
-                connection.execution_options(isolation_level="AUTOCOMMIT")
-                yield SingleStatements(connection, retry_busy=False)
-                return
-            connection.execution_options(**{SINGLE_STATEMENT: True})
-            driver = connection.connection.dbapi_connection  # pragmas straight to the driver:
-            assert driver is not None  # through SQLAlchemy they cost a fifth of the request
-            driver.execute("PRAGMA busy_timeout=0")
-            try:
-                yield SingleStatements(connection, retry_busy=True)
-            finally:
-                driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url

@@ -9,14 +9,14 @@ Processing is queued by the caller after the commit; the sweeper covers a lost q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from connectors.base import InboundRequest, ParsedEvent
-from core.db import Database, SingleStatements
+from core.db import Database
+from core.driver_statements import DriverConnection, DriverStatement, driver_connection
 from core.models import InboundEvent
 from core.vault import Vault
 from webhooks.inbound.limits import check_content, check_size
@@ -56,7 +56,7 @@ def receive(
     source.connector.verify_webhook(request, source.secret)
     check_content(request, source.connector, limits)
     event = source.connector.parse_webhook(request)
-    with database.single_statements() as connection:  # the store is one statement
+    with driver_connection(database.engine) as connection:  # the store is one statement
         event_id, stored = _store(connection, connector_id, event, request)
     return Receipt(event_id, connector_id, duplicate=not stored)
 
@@ -72,47 +72,71 @@ def mark_unqueued(database: Database, event_id: int) -> None:
 
 
 def _store(
-    connection: SingleStatements, connector_id: int, event: ParsedEvent, request: InboundRequest
+    connection: DriverConnection, connector_id: int, event: ParsedEvent, request: InboundRequest
 ) -> tuple[int, bool]:
     """(event id, whether this call stored it); a known dedupe key stores nothing.
 
-    A plain connection and a statement built once: this is the one write of every
-    accepted webhook, and the ORM's unit of work cost more than the insert itself.
+    Statements compiled once and run on the driver: this is the one write of every
+    accepted webhook, and SQLAlchemy's execution machinery cost as much as the insert.
     """
-    statement = _insert_statement(connection.dialect.name)
-    inserted = connection.execute(
-        statement,
-        {
-            "connector_id": connector_id,
-            "dedupe_key": event.dedupe_key,
-            "event_type": event.event_type[:100],
-            "received_at": request.received_at,
-            "headers": kept_headers(request.headers),
-            "body": request.body,
-            "status": "pending",
-            "attempts": 0,
-            "error": "",
-            "queued_at": request.received_at,
-        },
-    ).scalar()
+    insert, existing = _statements(connection.dialect)
+    values = {
+        "connector_id": connector_id,
+        "dedupe_key": event.dedupe_key,
+        "event_type": event.event_type[:100],
+        "received_at": request.received_at,
+        "headers": kept_headers(request.headers),
+        "body": request.body,
+        "status": "pending",
+        "attempts": 0,
+        "error": "",
+        "queued_at": request.received_at,
+    }
+    inserted = connection.first_row(insert, values)
     if inserted is not None:
-        return int(inserted), True
-    existing = connection.execute(
-        select(InboundEvent.id).where(
-            InboundEvent.connector_id == connector_id,
-            InboundEvent.dedupe_key == event.dedupe_key,
-        )
-    ).scalar()
-    assert existing is not None, "a conflicting row must exist"
-    return int(existing), False
-
-
-@cache
-def _insert_statement(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = InboundEvent.__table__
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["connector_id", "dedupe_key"])
-        .returning(table.c.id)
+        return int(inserted[0]), True
+    found = connection.first_row(
+        existing, {"connector_id": connector_id, "dedupe_key": event.dedupe_key}
     )
+    assert found is not None, "a conflicting row must exist"
+    return int(found[0]), False
+
+
+_cached_statements: dict[str, tuple[DriverStatement, DriverStatement]] = {}
+
+
+def _statements(dialect: Dialect) -> tuple[DriverStatement, DriverStatement]:
+    """The insert (skipping a known dedupe key) and the lookup of the known row."""
+    found = _cached_statements.get(dialect.name)
+    if found is None:
+        table = InboundEvent.__table__
+        insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+        store = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["connector_id", "dedupe_key"])
+            .returning(table.c.id)
+        )
+        lookup = select(table.c.id).where(
+            table.c.connector_id == bindparam("connector_id"),
+            table.c.dedupe_key == bindparam("dedupe_key"),
+        )
+        found = (
+            DriverStatement(store, dialect, STORED_COLUMNS),
+            DriverStatement(lookup, dialect, ("connector_id", "dedupe_key")),
+        )
+        _cached_statements[dialect.name] = found
+    return found
+
+
+STORED_COLUMNS = (
+    "connector_id",
+    "dedupe_key",
+    "event_type",
+    "received_at",
+    "headers",
+    "body",
+    "status",
+    "attempts",
+    "error",
+    "queued_at",
+)
