@@ -92,7 +92,8 @@ def phone(a: Features, b: Features) -> Outcome:
 
 
 def company(a: Features, b: Features) -> Outcome:
-    """exact (same domain or name), similar (close names), or different."""
+    """exact (same domain or name, or a name that is the other's domain), similar (close
+    names), or different."""
     names_a = {*a.domains, a.company} - {None}
     names_b = {*b.domains, b.company} - {None}
     if not (names_a and names_b):
@@ -100,6 +101,9 @@ def company(a: Features, b: Features) -> Outcome:
     shared = sorted(names_a & names_b)
     if shared:
         return "exact", f"f_company:{shared[0]}"
+    named = _domain_named(a.company, b.domains) or _domain_named(b.company, a.domains)
+    if named:
+        return "exact", f"f_company:{named}"
     if a.company and b.company and _similar(a.company, b.company):
         return "similar", None
     return "different", None
@@ -124,6 +128,22 @@ def birth_date(a: Features, b: Features) -> Outcome:
     if year_a == year_b and (month_a, day_a) == (day_b, month_b):
         return "transposed", None
     return "different", None
+
+
+def _domain_named(company: str | None, domains: tuple[str, ...]) -> str | None:
+    """The domain whose name is this company's name: "Union Foods" and "unionfoods.com".
+
+    A registrable domain is one label before its public suffix ("acme.co.uk"); the
+    label, without hyphens, is compared with the matching form of the name, without
+    spaces. Names shorter than three letters never count.
+    """
+    compact = (company or "").replace(" ", "")
+    if len(compact) < 3:
+        return None
+    for domain in domains:
+        if domain.partition(".")[0].replace("-", "") == compact:
+            return domain
+    return None
 
 
 def _similar(left: str, right: str) -> bool:

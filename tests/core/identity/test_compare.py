@@ -94,6 +94,22 @@ def test_company_levels() -> None:
     assert compare.company(acme, f(company_name="Globex"))[0] == "different"
 
 
+def test_a_company_name_agrees_with_the_domain_it_names() -> None:
+    named = f(company_name="Union Foods Inc.")
+    by_mail = f(emails=["rbernmer@unionfoods.com"])
+    assert compare.company(named, by_mail) == ("exact", "f_company:unionfoods.com")
+    assert compare.company(by_mail, named) == ("exact", "f_company:unionfoods.com")
+    hyphenated = f(company_domains=["https://union-foods.co.uk"])
+    assert compare.company(named, hyphenated) == ("exact", "f_company:union-foods.co.uk")
+
+
+def test_a_company_name_differs_from_a_domain_naming_something_else() -> None:
+    named = f(company_name="Union Foods")
+    assert compare.company(named, f(emails=["a@unionfood.com"]))[0] == "different"
+    assert compare.company(named, f(emails=["a@foods.com"]))[0] == "different"
+    assert compare.company(f(company_name="AB"), f(emails=["a@ab.com"]))[0] == "different"
+
+
 def test_place_and_birth_date_levels() -> None:
     here = f(
         address={"postal_code": "94105-1234", "city": "San Francisco"}, birth_date="1985-03-07"

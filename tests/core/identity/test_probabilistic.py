@@ -74,6 +74,33 @@ def test_nickname_and_typo_with_less_evidence_go_to_review(
     assert item.explanation["fields"] == best["fields"]
 
 
+def test_a_company_name_and_a_work_address_at_its_domain_agree(
+    database: Database, sources: list[int]
+) -> None:
+    first = ingest(
+        database,
+        sources[0],
+        "c1",
+        given_name="Patricia",
+        family_name="Linder",
+        emails=["patricial@summitcapital.com"],
+        address={"postal_code": "02110", "city": "Boston", "country": "US"},
+    )
+    trish = ingest(
+        database,
+        sources[1],
+        "z1",
+        given_name="Trish",
+        family_name="Linder",
+        company_name="Summit Capital Inc.",
+        address={"postal_code": "02110", "city": "Boston"},
+    )
+    assert (trish.action, trish.customer_id) == ("linked", first.customer_id)
+    company = trish.explanation["fields"]["company"]
+    assert company["level"] == "exact"
+    assert company["weight"] > 0
+
+
 def test_different_people_with_the_same_name_are_not_merged(
     database: Database, sources: list[int]
 ) -> None:
