@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import product
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from core.identity.features import Features
 
@@ -31,9 +31,29 @@ def given_name(a: Features, b: Features) -> Outcome:
         return ("initial", None) if a.given[0] == b.given[0] else ("different", None)
     if a.given_names & b.given_names:
         return "nickname", None
-    if JaroWinkler.similarity(a.given, b.given) >= NAME_TYPO_SIMILARITY:
+    if given_typo(a, b):
         return "typo", None
     return "different", None
+
+
+def given_typo(a: Features, b: Features) -> bool:
+    """Given names one slip apart: close by Jaro-Winkler ("Micheal"/"Michael"), one letter
+    off ("Kyue"/"Kyle", "Jahn"/"John"), or a slip in the name a nickname is short for
+    ("Jen"/"Jenniefr")."""
+    left, right = a.given or "", b.given or ""
+    if JaroWinkler.similarity(left, right) >= NAME_TYPO_SIMILARITY or one_slip(left, right):
+        return True
+    return any(one_slip(left, name) for name in b.given_names - {right}) or any(
+        one_slip(right, name) for name in a.given_names - {left}
+    )
+
+
+def one_slip(left: str, right: str) -> bool:
+    """One keyboard slip apart: a letter dropped, doubled, replaced, or two swapped.
+
+    Both names need four letters or more: "Jon"/"Jan" are two names, not a slip.
+    """
+    return min(len(left), len(right)) >= 4 and OSA.distance(left, right, score_cutoff=1) <= 1
 
 
 def family_name(a: Features, b: Features) -> Outcome:

@@ -20,6 +20,10 @@ def f(**mapped) -> Features:
         ("J.", "John", "initial"),
         ("J", "Mary", "different"),
         ("Micheal", "Michael", "typo"),
+        ("Kyue", "Kyle", "typo"),  # one letter replaced
+        ("Jahn", "John", "typo"),
+        ("Jen", "Jenniefr", "typo"),  # a nickname of the misspelt name
+        ("Jon", "Jan", "different"),  # too short for one letter to be a slip
         ("Alice", "Bob", "different"),
     ],
 )
