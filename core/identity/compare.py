@@ -14,6 +14,7 @@ from itertools import product
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from core.identity.features import Features
+from core.normalize import company_stem, domain_stem
 
 Outcome = tuple[str, str | None] | None
 
@@ -151,19 +152,9 @@ def birth_date(a: Features, b: Features) -> Outcome:
 
 
 def _domain_named(company: str | None, domains: tuple[str, ...]) -> str | None:
-    """The domain whose name is this company's name: "Union Foods" and "unionfoods.com".
-
-    A registrable domain is one label before its public suffix ("acme.co.uk"); the
-    label, without hyphens, is compared with the matching form of the name, without
-    spaces. Names shorter than three letters never count.
-    """
-    compact = (company or "").replace(" ", "")
-    if len(compact) < 3:
-        return None
-    for domain in domains:
-        if domain.partition(".")[0].replace("-", "") == compact:
-            return domain
-    return None
+    """The domain whose name is this company's name: "Union Foods" and "unionfoods.com"."""
+    stem = company_stem(company)
+    return next((d for d in domains if stem and domain_stem(d) == stem), None)
 
 
 def _similar(left: str, right: str) -> bool:

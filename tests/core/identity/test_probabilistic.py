@@ -101,6 +101,23 @@ def test_a_company_name_and_a_work_address_at_its_domain_agree(
     assert company["weight"] > 0
 
 
+def test_a_family_name_typo_early_on_is_still_compared_with_the_colleague_record(
+    database: Database, sources: list[int]
+) -> None:
+    first = ingest(
+        database,
+        sources[0],
+        "c1",
+        given_name="Tom",
+        family_name="Williams",
+        emails=["twilliams@summitcapital.com"],
+    )
+    typo = ingest(
+        database, sources[1], "z1", full_name="Thomas Wisliams", company_name="Summit Capital"
+    )
+    assert typo.explanation["compared_with"] == first.source_record_id
+
+
 def test_different_people_with_the_same_name_are_not_merged(
     database: Database, sources: list[int]
 ) -> None:
