@@ -77,8 +77,9 @@ def family_name(a: Features, b: Features) -> Outcome:
 def email(a: Features, b: Features) -> Outcome:
     """exact (a shared personal address), typo (one letter off, same domain), or different.
 
-    Digits and first letters never count as a typo: "john.smith14@" and "john.smith44@"
-    are two accounts, "asmith@" and "esmith@" two colleagues.
+    Digits, first and last letters never count as a typo: "john.smith14@" and
+    "john.smith44@" are two accounts, "asmith@" and "esmith@" or "johns@" and "johnb@"
+    two colleagues (initial plus family name, given name plus initial).
     """
     if not (a.emails and b.emails):
         return None
@@ -93,8 +94,10 @@ def email(a: Features, b: Features) -> Outcome:
 def _one_letter_off(left: str, right: str) -> bool:
     local_a, _, domain_a = left.rpartition("@")
     local_b, _, domain_b = right.rpartition("@")
-    if domain_a != domain_b or min(len(local_a), len(local_b)) < 4 or local_a[0] != local_b[0]:
-        return False  # "asmith@" and "esmith@" are the pattern of two colleagues
+    if domain_a != domain_b or min(len(local_a), len(local_b)) < 4:
+        return False
+    if local_a[0] != local_b[0] or local_a[-1] != local_b[-1]:
+        return False  # "asmith@"/"esmith@", "johns@"/"johnb@": the patterns of two colleagues
     if [c for c in local_a if c.isdigit()] != [c for c in local_b if c.isdigit()]:
         return False
     return Levenshtein.distance(local_a, local_b, score_cutoff=1) <= 1

@@ -73,6 +73,12 @@ def test_email_levels() -> None:
     assert compare.email(numbered, f(emails=["jon.smith14@hotmail.com"]))[0] == "typo"
 
 
+def test_addresses_differing_in_their_last_letter_are_two_colleagues() -> None:
+    john_smith = f(emails=["johns@acme.com"])
+    assert compare.email(john_smith, f(emails=["johnb@acme.com"]))[0] == "different"
+    assert compare.email(john_smith, f(emails=["jahns@acme.com"]))[0] == "typo"
+
+
 def test_role_addresses_are_never_compared() -> None:
     assert compare.email(f(emails=["info@acme.com"]), f(emails=["info@acme.com"])) is None
 
