@@ -75,7 +75,9 @@ def family_name(a: Features, b: Features) -> Outcome:
 
 
 def email(a: Features, b: Features) -> Outcome:
-    """exact (a shared personal address), typo (one letter off, same domain), or different.
+    """exact (a shared personal address), typo (one letter off, same domain),
+    personal_and_work (one side only work addresses, the other only personal ones, which
+    never coincide: no evidence), or different.
 
     Digits, first and last letters never count as a typo: "john.smith14@" and
     "john.smith44@" are two accounts, "asmith@" and "esmith@" or "johns@" and "johnb@"
@@ -88,7 +90,19 @@ def email(a: Features, b: Features) -> Outcome:
         return "exact", f"email:{shared[0]}"
     if any(_one_letter_off(left, right) for left, right in product(a.emails, b.emails)):
         return "typo", None
+    kinds_a, kinds_b = _address_kinds(a), _address_kinds(b)
+    if len(kinds_a) == len(kinds_b) == 1 and kinds_a != kinds_b:
+        return "personal_and_work", None
     return "different", None
+
+
+def _address_kinds(features: Features) -> set[bool]:
+    """True for a work address (at one of the record's company domains, which every
+    non-free-mail address adds), False for a personal (free-mail) one."""
+    return {
+        any(host == d or host.endswith(f".{d}") for d in features.domains)
+        for host in (address.rpartition("@")[2] for address in features.emails)
+    }
 
 
 def _one_letter_off(left: str, right: str) -> bool:

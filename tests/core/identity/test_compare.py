@@ -79,6 +79,17 @@ def test_addresses_differing_in_their_last_letter_are_two_colleagues() -> None:
     assert compare.email(john_smith, f(emails=["jahns@acme.com"]))[0] == "typo"
 
 
+def test_a_personal_address_and_a_work_address_are_no_evidence() -> None:
+    personal = f(emails=["kenneth.phillips69@gmail.com"])
+    work = f(emails=["kphillips@fordrow.com"])
+    assert compare.email(personal, work) == ("personal_and_work", None)
+    assert compare.email(work, personal) == ("personal_and_work", None)
+    assert compare.email(work, f(emails=["kp@mail.fordrow.com"]))[0] == "different"
+    assert compare.email(personal, f(emails=["ken.p@yahoo.com"]))[0] == "different"
+    both = f(emails=["ken.p@yahoo.com", "kenp@other.com"])
+    assert compare.email(work, both)[0] == "different"  # two work addresses disagree
+
+
 def test_role_addresses_are_never_compared() -> None:
     assert compare.email(f(emails=["info@acme.com"]), f(emails=["info@acme.com"])) is None
 
