@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from core.normalize import phonetic_key, prefix_key
+from core.normalize import company_stem, domain_stem, phonetic_key, prefix_key
 
 
 @lru_cache(maxsize=16_384)
@@ -46,4 +46,7 @@ def compose(
         keys |= {f"{kind}:{value}:{family_code}" for value in values if value}
     if company:
         keys.add(f"company_name:{company}:{family_code}")
+    stems = {company_stem(company), *(domain_stem(d) for d in domains)} - {None}
+    codes = {code for n in given_names if (code := phonetic(n))}
+    keys |= {f"given_company:{stem}:{code}" for stem in stems for code in codes}
     return keys

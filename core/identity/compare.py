@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import product
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from core.identity.features import Features
+from core.normalize import company_stem, domain_stem
 
 Outcome = tuple[str, str | None] | None
 
@@ -31,9 +32,29 @@ def given_name(a: Features, b: Features) -> Outcome:
         return ("initial", None) if a.given[0] == b.given[0] else ("different", None)
     if a.given_names & b.given_names:
         return "nickname", None
-    if JaroWinkler.similarity(a.given, b.given) >= NAME_TYPO_SIMILARITY:
+    if given_typo(a, b):
         return "typo", None
     return "different", None
+
+
+def given_typo(a: Features, b: Features) -> bool:
+    """Given names one slip apart: close by Jaro-Winkler ("Micheal"/"Michael"), one letter
+    off ("Kyue"/"Kyle", "Jahn"/"John"), or a slip in the name a nickname is short for
+    ("Jen"/"Jenniefr")."""
+    left, right = a.given or "", b.given or ""
+    if JaroWinkler.similarity(left, right) >= NAME_TYPO_SIMILARITY or one_slip(left, right):
+        return True
+    return any(one_slip(left, name) for name in b.given_names - {right}) or any(
+        one_slip(right, name) for name in a.given_names - {left}
+    )
+
+
+def one_slip(left: str, right: str) -> bool:
+    """One keyboard slip apart: a letter dropped, doubled, replaced, or two swapped.
+
+    Both names need four letters or more: "Jon"/"Jan" are two names, not a slip.
+    """
+    return min(len(left), len(right)) >= 4 and OSA.distance(left, right, score_cutoff=1) <= 1
 
 
 def family_name(a: Features, b: Features) -> Outcome:
@@ -54,10 +75,13 @@ def family_name(a: Features, b: Features) -> Outcome:
 
 
 def email(a: Features, b: Features) -> Outcome:
-    """exact (a shared personal address), typo (one letter off, same domain), or different.
+    """exact (a shared personal address), typo (one letter off, same domain),
+    personal_and_work (one side only work addresses, the other only personal ones, which
+    never coincide: no evidence), or different.
 
-    Digits and first letters never count as a typo: "john.smith14@" and "john.smith44@"
-    are two accounts, "asmith@" and "esmith@" two colleagues.
+    Digits, first and last letters never count as a typo: "john.smith14@" and
+    "john.smith44@" are two accounts, "asmith@" and "esmith@" or "johns@" and "johnb@"
+    two colleagues (initial plus family name, given name plus initial).
     """
     if not (a.emails and b.emails):
         return None
@@ -66,14 +90,28 @@ def email(a: Features, b: Features) -> Outcome:
         return "exact", f"email:{shared[0]}"
     if any(_one_letter_off(left, right) for left, right in product(a.emails, b.emails)):
         return "typo", None
+    kinds_a, kinds_b = _address_kinds(a), _address_kinds(b)
+    if len(kinds_a) == len(kinds_b) == 1 and kinds_a != kinds_b:
+        return "personal_and_work", None
     return "different", None
+
+
+def _address_kinds(features: Features) -> set[bool]:
+    """True for a work address (at one of the record's company domains, which every
+    non-free-mail address adds), False for a personal (free-mail) one."""
+    return {
+        any(host == d or host.endswith(f".{d}") for d in features.domains)
+        for host in (address.rpartition("@")[2] for address in features.emails)
+    }
 
 
 def _one_letter_off(left: str, right: str) -> bool:
     local_a, _, domain_a = left.rpartition("@")
     local_b, _, domain_b = right.rpartition("@")
-    if domain_a != domain_b or min(len(local_a), len(local_b)) < 4 or local_a[0] != local_b[0]:
-        return False  # "asmith@" and "esmith@" are the pattern of two colleagues
+    if domain_a != domain_b or min(len(local_a), len(local_b)) < 4:
+        return False
+    if local_a[0] != local_b[0] or local_a[-1] != local_b[-1]:
+        return False  # "asmith@"/"esmith@", "johns@"/"johnb@": the patterns of two colleagues
     if [c for c in local_a if c.isdigit()] != [c for c in local_b if c.isdigit()]:
         return False
     return Levenshtein.distance(local_a, local_b, score_cutoff=1) <= 1
@@ -92,7 +130,8 @@ def phone(a: Features, b: Features) -> Outcome:
 
 
 def company(a: Features, b: Features) -> Outcome:
-    """exact (same domain or name), similar (close names), or different."""
+    """exact (same domain or name, or a name that is the other's domain), similar (close
+    names), or different."""
     names_a = {*a.domains, a.company} - {None}
     names_b = {*b.domains, b.company} - {None}
     if not (names_a and names_b):
@@ -100,6 +139,9 @@ def company(a: Features, b: Features) -> Outcome:
     shared = sorted(names_a & names_b)
     if shared:
         return "exact", f"f_company:{shared[0]}"
+    named = _domain_named(a.company, b.domains) or _domain_named(b.company, a.domains)
+    if named:
+        return "exact", f"f_company:{named}"
     if a.company and b.company and _similar(a.company, b.company):
         return "similar", None
     return "different", None
@@ -124,6 +166,12 @@ def birth_date(a: Features, b: Features) -> Outcome:
     if year_a == year_b and (month_a, day_a) == (day_b, month_b):
         return "transposed", None
     return "different", None
+
+
+def _domain_named(company: str | None, domains: tuple[str, ...]) -> str | None:
+    """The domain whose name is this company's name: "Union Foods" and "unionfoods.com"."""
+    stem = company_stem(company)
+    return next((d for d in domains if stem and domain_stem(d) == stem), None)
 
 
 def _similar(left: str, right: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from rapidfuzz.distance import JaroWinkler
 
-from core.identity.compare import NAME_TYPO_SIMILARITY
+from core.identity.compare import NAME_TYPO_SIMILARITY, given_typo
 from core.identity.features import Features
 
 
@@ -44,7 +44,7 @@ def _given_compatible(left: str, right: str, a: Features, b: Features) -> bool:
         return True
     if a.given_names & b.given_names:
         return True
-    return JaroWinkler.similarity(left, right) >= NAME_TYPO_SIMILARITY
+    return given_typo(a, b)
 
 
 def _family_compatible(a: Features, b: Features) -> bool:

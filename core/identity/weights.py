@@ -53,6 +53,9 @@ DEFAULT_U: Table = {
 _FLOOR = 1e-9
 NAME_FIELDS = ("given_name", "family_name")
 IDENTIFIERS = ("email", "phone")
+# Levels that weigh nothing and agree on nothing: an identifier two differently named
+# people share, a personal address beside a work one (they never coincide).
+NEUTRAL_LEVELS = ("shared", "personal_and_work")
 
 ExactU = Callable[[str, str, float], float]  # (field, frequency key, prior u) -> u
 
@@ -102,7 +105,7 @@ class Score:
     def may_link(self) -> bool:
         """A link needs names that fit and something besides the name that agrees."""
         return not self.names_conflict and any(
-            name not in NAME_FIELDS and f.level not in ("different", "shared")
+            name not in NAME_FIELDS and f.level not in ("different", *NEUTRAL_LEVELS)
             for name, f in self.fields.items()
         )
 
@@ -132,6 +135,9 @@ class Scorer:
                 # Two people whose names contradict share this number or inbox: a
                 # switchboard or a family address, which says nothing about identity.
                 fields[name] = FieldWeight("shared", 0.0, 0.0, 0.0)
+                continue
+            if outcome[0] in NEUTRAL_LEVELS:
+                fields[name] = FieldWeight(outcome[0], 0.0, 0.0, 0.0)
                 continue
             fields[name] = self._weigh(name, *outcome)
         return Score(sum(f.weight for f in fields.values()), fields, shared_line)

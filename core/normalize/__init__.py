@@ -5,7 +5,7 @@ normalizer returns a frozen result that keeps the raw input and, when the input 
 unusable, says why instead of raising or dropping it.
 """
 
-from core.normalize.company import normalize_company_name
+from core.normalize.company import company_stem, domain_stem, normalize_company_name
 from core.normalize.domains import DomainResult, company_domain, freemail_domains, is_freemail
 from core.normalize.emails import EmailResult, email_match_key, is_role_address, normalize_email
 from core.normalize.keys import (
@@ -38,6 +38,8 @@ __all__ = [
     "blocking_keys",
     "canonical_given_names",
     "company_domain",
+    "company_stem",
+    "domain_stem",
     "email_domain_key",
     "email_match_key",
     "freemail_domains",

@@ -50,6 +50,23 @@ def normalize_company_name(name: str | None) -> str:
     return " ".join(_strip_legal_forms(tokens))
 
 
+def company_stem(matching_form: str | None) -> str | None:
+    """A company's name as a domain spells it: the matching form without spaces.
+
+    "union foods" -> "unionfoods", which ``domain_stem("unionfoods.com")`` also gives.
+    None under three letters: too short to name a company.
+    """
+    compact = (matching_form or "").replace(" ", "")
+    return compact if len(compact) >= 3 else None
+
+
+def domain_stem(registrable: str | None) -> str | None:
+    """The name part of a registrable domain, without hyphens: "union-foods.co.uk" ->
+    "unionfoods" (a registrable domain is one label before its public suffix)."""
+    label = (registrable or "").partition(".")[0].replace("-", "")
+    return label if len(label) >= 3 else None
+
+
 def _strip_legal_forms(tokens: list[str]) -> list[str]:
     """Drop trailing legal-form words ("pty ltd", "gmbh & co kg"), keeping one word."""
     changed = True

@@ -19,7 +19,7 @@ from typing import Any
 
 import jellyfish
 
-from core.normalize.company import normalize_company_name
+from core.normalize.company import company_stem, domain_stem, normalize_company_name
 from core.normalize.domains import company_domain
 from core.normalize.emails import normalize_email
 from core.normalize.names import canonical_given_names, parse_name
@@ -106,7 +106,7 @@ def blocking_keys(record: Mapping[str, Any], default_region: str | None = None) 
     keys = _identifier_keys(record, default_region or _address_country(record))
     if family_code:
         keys |= _name_keys(family_code, given, family, record)
-        keys |= _company_keys(family_code, record)
+        keys |= _company_keys(family_code, given, record)
     return keys
 
 
@@ -157,8 +157,10 @@ def _name_keys(
     return keys
 
 
-def _company_keys(family_code: str, record: Mapping[str, Any]) -> set[str]:
-    """Company domain (from the field or from work emails) and company name."""
+def _company_keys(family_code: str, given: str | None, record: Mapping[str, Any]) -> set[str]:
+    """Company domain (from the field or from work emails) and company name, each with
+    the family name; and the company's stem with each possible given name, which finds
+    a colleague-named record whose family name has a typo early on ("Wisliams")."""
     keys: set[str] = set()
     listed = [*_values(record.get("company_domain")), *_values(record.get("company_domains"))]
     domains = {company_domain(raw).match_key for raw in listed}
@@ -168,6 +170,9 @@ def _company_keys(family_code: str, record: Mapping[str, Any]) -> set[str]:
     company = normalize_company_name(record.get("company_name"))
     if company:
         keys.add(f"company_name:{company}:{family_code}")
+    stems = {company_stem(company), *(domain_stem(d) for d in domains - {None})} - {None}
+    codes = {code for name in canonical_given_names(given) if (code := phonetic_key(name))}
+    keys |= {f"given_company:{stem}:{code}" for stem in stems for code in codes}
     return keys
 
 

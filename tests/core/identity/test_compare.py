@@ -20,6 +20,10 @@ def f(**mapped) -> Features:
         ("J.", "John", "initial"),
         ("J", "Mary", "different"),
         ("Micheal", "Michael", "typo"),
+        ("Kyue", "Kyle", "typo"),  # one letter replaced
+        ("Jahn", "John", "typo"),
+        ("Jen", "Jenniefr", "typo"),  # a nickname of the misspelt name
+        ("Jon", "Jan", "different"),  # too short for one letter to be a slip
         ("Alice", "Bob", "different"),
     ],
 )
@@ -69,6 +73,23 @@ def test_email_levels() -> None:
     assert compare.email(numbered, f(emails=["jon.smith14@hotmail.com"]))[0] == "typo"
 
 
+def test_addresses_differing_in_their_last_letter_are_two_colleagues() -> None:
+    john_smith = f(emails=["johns@acme.com"])
+    assert compare.email(john_smith, f(emails=["johnb@acme.com"]))[0] == "different"
+    assert compare.email(john_smith, f(emails=["jahns@acme.com"]))[0] == "typo"
+
+
+def test_a_personal_address_and_a_work_address_are_no_evidence() -> None:
+    personal = f(emails=["kenneth.phillips69@gmail.com"])
+    work = f(emails=["kphillips@fordrow.com"])
+    assert compare.email(personal, work) == ("personal_and_work", None)
+    assert compare.email(work, personal) == ("personal_and_work", None)
+    assert compare.email(work, f(emails=["kp@mail.fordrow.com"]))[0] == "different"
+    assert compare.email(personal, f(emails=["ken.p@yahoo.com"]))[0] == "different"
+    both = f(emails=["ken.p@yahoo.com", "kenp@other.com"])
+    assert compare.email(work, both)[0] == "different"  # two work addresses disagree
+
+
 def test_role_addresses_are_never_compared() -> None:
     assert compare.email(f(emails=["info@acme.com"]), f(emails=["info@acme.com"])) is None
 
@@ -92,6 +113,22 @@ def test_company_levels() -> None:
         == "similar"
     )
     assert compare.company(acme, f(company_name="Globex"))[0] == "different"
+
+
+def test_a_company_name_agrees_with_the_domain_it_names() -> None:
+    named = f(company_name="Union Foods Inc.")
+    by_mail = f(emails=["rbernmer@unionfoods.com"])
+    assert compare.company(named, by_mail) == ("exact", "f_company:unionfoods.com")
+    assert compare.company(by_mail, named) == ("exact", "f_company:unionfoods.com")
+    hyphenated = f(company_domains=["https://union-foods.co.uk"])
+    assert compare.company(named, hyphenated) == ("exact", "f_company:union-foods.co.uk")
+
+
+def test_a_company_name_differs_from_a_domain_naming_something_else() -> None:
+    named = f(company_name="Union Foods")
+    assert compare.company(named, f(emails=["a@unionfood.com"]))[0] == "different"
+    assert compare.company(named, f(emails=["a@foods.com"]))[0] == "different"
+    assert compare.company(f(company_name="AB"), f(emails=["a@ab.com"]))[0] == "different"
 
 
 def test_place_and_birth_date_levels() -> None:

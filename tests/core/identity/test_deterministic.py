@@ -82,6 +82,24 @@ def test_reingesting_the_same_content_writes_nothing(
         assert session.scalar(select(func.count(OutboxEvent.id))) == 1
 
 
+def test_a_shared_email_links_despite_a_slip_in_the_given_name(
+    database: Database, sources: list[int]
+) -> None:
+    first = ingest(
+        database, sources[0], "c1", full_name="KYLE LANGWORTH", emails=["kyle.l@nova.example"]
+    )
+    typo = ingest(
+        database,
+        sources[1],
+        "z1",
+        given_name="Kyue",
+        family_name="Langworth",
+        emails=["kyle.l@nova.example"],
+    )
+    assert (typo.action, typo.customer_id) == ("linked", first.customer_id)
+    assert typo.explanation == {"rule": "email", "keys": ["email:kyle.l@nova.example"]}
+
+
 def test_a_role_address_alone_never_links(database: Database, sources: list[int]) -> None:
     first = ingest(database, sources[0], "c1", full_name="Ann Lee", emails=["info@acme.com"])
     second = ingest(database, sources[1], "z1", full_name="Omar Haddad", emails=["info@acme.com"])

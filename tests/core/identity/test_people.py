@@ -32,6 +32,13 @@ from core.identity.people import count_people, distinct_people
         ({"given_name": "Bob"}, {"given_name": "Robert"}, False),
         ({"given_name": "J."}, {"given_name": "John"}, False),
         ({"given_name": "Jon"}, {"given_name": "John"}, False),
+        (
+            {"given_name": "Kyue", "family_name": "Langworth"},
+            {"given_name": "Kyle", "family_name": "Langworth"},
+            False,  # a typo, not a second person
+        ),
+        ({"given_name": "Jen"}, {"given_name": "Jenniefr"}, False),
+        ({"given_name": "Jon"}, {"given_name": "Jan"}, True),
         ({"family_name": "Lee"}, {"family_name": "Garcia"}, True),
         ({"family_name": "Smith"}, {"family_name": "Smyth"}, False),
         ({"given_name": "Ann"}, {"family_name": "Garcia"}, False),

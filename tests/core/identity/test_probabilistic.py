@@ -34,7 +34,9 @@ def test_nickname_and_typo_with_the_same_workplace_link(
     assert explanation["compared_with"] == first.source_record_id
     assert explanation["fields"]["given_name"]["level"] == "nickname"
     assert explanation["fields"]["family_name"]["level"] == "typo"
-    assert explanation["fields"]["email"]["weight"] < 0
+    # a work and a personal address never coincide: their difference weighs nothing
+    assert explanation["fields"]["email"]["level"] == "personal_and_work"
+    assert explanation["fields"]["email"]["weight"] == 0
     assert explanation["total"] >= explanation["thresholds"]["auto_link"]
     assert explanation["total"] == round(
         sum(f["weight"] for f in explanation["fields"].values()), 2
@@ -72,6 +74,50 @@ def test_nickname_and_typo_with_less_evidence_go_to_review(
     )
     assert item.score == best["total"]
     assert item.explanation["fields"] == best["fields"]
+
+
+def test_a_company_name_and_a_work_address_at_its_domain_agree(
+    database: Database, sources: list[int]
+) -> None:
+    first = ingest(
+        database,
+        sources[0],
+        "c1",
+        given_name="Patricia",
+        family_name="Linder",
+        emails=["patricial@summitcapital.com"],
+        address={"postal_code": "02110", "city": "Boston", "country": "US"},
+    )
+    trish = ingest(
+        database,
+        sources[1],
+        "z1",
+        given_name="Trish",
+        family_name="Linder",
+        company_name="Summit Capital Inc.",
+        address={"postal_code": "02110", "city": "Boston"},
+    )
+    assert (trish.action, trish.customer_id) == ("linked", first.customer_id)
+    company = trish.explanation["fields"]["company"]
+    assert company["level"] == "exact"
+    assert company["weight"] > 0
+
+
+def test_a_family_name_typo_early_on_is_still_compared_with_the_colleague_record(
+    database: Database, sources: list[int]
+) -> None:
+    first = ingest(
+        database,
+        sources[0],
+        "c1",
+        given_name="Tom",
+        family_name="Williams",
+        emails=["twilliams@summitcapital.com"],
+    )
+    typo = ingest(
+        database, sources[1], "z1", full_name="Thomas Wisliams", company_name="Summit Capital"
+    )
+    assert typo.explanation["compared_with"] == first.source_record_id
 
 
 def test_different_people_with_the_same_name_are_not_merged(

@@ -61,6 +61,17 @@ def test_disagreement_subtracts() -> None:
     assert score.total < -4
 
 
+def test_a_personal_address_beside_a_work_address_weighs_nothing_and_never_links() -> None:
+    scorer = Scorer(m_table(), u_table(), fixed_u, set())
+    score = scorer.score(
+        extract({"full_name": "Ken Phillips", "emails": ["kenneth.phillips69@gmail.com"]}),
+        extract({"full_name": "Ken Phillips", "emails": ["kphillips@fordrow.com"]}),
+    )
+    email = score.fields["email"]
+    assert (email.level, email.weight) == ("personal_and_work", 0.0)
+    assert not score.may_link  # the name is still all that agrees
+
+
 def test_a_rare_value_weighs_more_than_a_common_one() -> None:
     def frequency(_field: str, key: str, _prior: float) -> float:
         return {"f_family:smith": 0.01, "f_family:zyskowski": 0.00001}[key]

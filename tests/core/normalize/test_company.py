@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.normalize.company import normalize_company_name
+from core.normalize.company import company_stem, domain_stem, normalize_company_name
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,19 @@ def test_a_name_made_only_of_a_legal_form_is_not_emptied() -> None:
 def test_legal_words_inside_a_name_are_kept() -> None:
     assert normalize_company_name("Inc Publishing Group") == "inc publishing group"
     assert normalize_company_name("Co-operative Bank plc") == "co operative bank"
+
+
+def test_a_company_name_and_its_domain_have_one_stem() -> None:
+    assert company_stem(normalize_company_name("Union Foods, Inc.")) == "unionfoods"
+    assert domain_stem("unionfoods.com") == "unionfoods"
+    assert domain_stem("union-foods.co.uk") == "unionfoods"
+
+
+def test_too_short_a_stem_names_nothing() -> None:
+    assert company_stem("ab") is None
+    assert company_stem(None) is None
+    assert domain_stem("ab.com") is None
+    assert domain_stem(None) is None
 
 
 def test_empty_input_gives_an_empty_string() -> None:

@@ -135,6 +135,20 @@ def test_blocking_keys_of_a_full_record() -> None:
     assert expected <= keys
 
 
+def test_a_family_name_typo_early_on_still_shares_a_key_with_the_colleague_record() -> None:
+    typo = blocking_keys({"full_name": "Thomas Wisliams", "company_name": "Summit Capital Inc."})
+    crm = blocking_keys({"full_name": "Tom Williams", "emails": ["twilliams@summit-capital.com"]})
+    shared = typo & crm
+    assert f"given_company:summitcapital:{phonetic_key('thomas')}" in shared
+    assert all(key.startswith("given_company:summitcapital:") for key in shared)
+
+
+def test_a_given_name_and_company_key_needs_the_same_given_name() -> None:
+    tom = blocking_keys({"full_name": "Tom Williams", "company_name": "Summit Capital"})
+    ann = blocking_keys({"full_name": "Ann Williams", "emails": ["awilliams@summitcapital.com"]})
+    assert not any(key.startswith("given_company:") for key in tom & ann)
+
+
 def test_role_addresses_and_freemail_domains_give_no_key_of_their_own() -> None:
     keys = blocking_keys(_BOB)
     assert not any("info@" in key for key in keys)
