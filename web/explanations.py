@@ -34,6 +34,8 @@ LEVEL_LABELS = {
     "tail": "same last digits",
     "transposed": "day and month swapped",
     "different": "different",
+    "shared": "shared by differently named people (no evidence)",
+    "personal_and_work": "work vs personal address (no evidence)",
 }
 KEY_LABELS = {"email": "email", "phone": "phone"}
 BAR_STEPS = 10
