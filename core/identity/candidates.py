@@ -107,7 +107,7 @@ def load_index(
     """Counts, demotions, holders and non-matches for a chunk: four or five queries."""
     index = CandidateIndex(options=options, total=total)
     keys = sorted({key for f in features for key in f.all_keys()})
-    index.counts.update(_count(session, keys))
+    index.counts.update(_count(session, keys, total))
     lookups = [k for k in keys if not k.startswith("f_") and index.counts[k]]
     index.demoted = _demoted(
         session, [k for k in lookups if split_key(k)[0] in DETERMINISTIC_KINDS]
@@ -171,16 +171,16 @@ def _slices(keys: list[str]) -> Iterator[list[str]]:
         yield keys[start : start + SLICE]
 
 
-def _count(session: Session, keys: list[str]) -> dict[str, int]:
-    """Holders per key: common keys from the per-process cache, the rest counted now."""
+def _count(session: Session, keys: list[str], total: int) -> dict[str, int]:
+    """Holders per key: common keys estimated from their remembered share, the rest counted."""
     cache = common_counts(session)
-    counts = cache.known(keys)
+    counts = cache.known(keys, total)
     counted: dict[str, int] = {}
     for part in _slices([key for key in keys if key not in counts]):
         kinds, values = _by_kind(part)
         rows = session.execute(_count_statement(kinds), values)
         counted.update({f"{kind}:{value}": n for kind, value, n in rows})
-    cache.remember(counted)
+    cache.remember(counted, total)
     return {**counts, **counted}
 
 

@@ -6,7 +6,10 @@ else a resolve does, and grew with the store: at 100,000 records a resolve count
 about 9,000 entries, at a million it would count ten times more. A common value's
 count moves slowly, and what it is used for (the value's share of records, for the
 u-probability, and "too common to block on") barely changes when it is a minute old,
-so counts of at least ``COMMON_COUNT`` are kept for ``TTL_SECONDS``. Rare values, whose
+so the share of records holding a value counted at least ``COMMON_COUNT`` times is kept
+for ``TTL_SECONDS`` and scaled to the store's current size: during a bulk import the
+store grows by a fifth in a minute, and a remembered count would have made common
+values look rarer (and agreeing on them weigh more) than they are. Rare values, whose
 exact count matters (a shared key's demotion, a small block), are always counted.
 """
 
@@ -25,7 +28,7 @@ TTL_SECONDS = 60.0
 
 
 class CommonCounts:
-    """Counts of common keys for one database, each until it is ``ttl`` seconds old."""
+    """Shares of common keys for one database, each until it is ``ttl`` seconds old."""
 
     def __init__(
         self,
@@ -38,25 +41,26 @@ class CommonCounts:
         self.ttl = ttl
         self._clock = clock
         self._lock = threading.Lock()
-        self._counts: dict[str, tuple[int, float]] = {}
+        self._shares: dict[str, tuple[float, float]] = {}  # key -> (share, counted at)
 
-    def known(self, keys: Iterable[str]) -> dict[str, int]:
-        """The remembered counts of those keys that are common and fresh."""
+    def known(self, keys: Iterable[str], total: int) -> dict[str, int]:
+        """Estimated counts of the keys that are common and fresh, for ``total`` records."""
         now = self._clock()
         found: dict[str, int] = {}
         with self._lock:
             for key in keys:
-                entry = self._counts.get(key)
+                entry = self._shares.get(key)
                 if entry is not None and now - entry[1] < self.ttl:
-                    found[key] = entry[0]
+                    found[key] = max(self.common, round(entry[0] * total))
         return found
 
-    def remember(self, counts: dict[str, int]) -> None:
+    def remember(self, counts: dict[str, int], total: int) -> None:
+        """Keep the share of the common ones among ``total`` records."""
         now = self._clock()
         with self._lock:
             for key, count in counts.items():
-                if count >= self.common:
-                    self._counts[key] = (count, now)
+                if count >= self.common and total > 0:
+                    self._shares[key] = (count / total, now)
 
 
 _per_database: WeakKeyDictionary[Engine, CommonCounts] = WeakKeyDictionary()

@@ -1,4 +1,4 @@
-"""Counts of common keys are remembered for a while; rare keys are always counted."""
+"""Shares of common keys are remembered for a while; rare keys are always counted."""
 
 from __future__ import annotations
 
@@ -18,17 +18,18 @@ class Clock:
         return self.now
 
 
-def test_only_common_counts_are_remembered_and_only_while_fresh() -> None:
+def test_only_common_shares_are_remembered_and_only_while_fresh() -> None:
     clock = Clock()
     cache = CommonCounts(common=10, ttl=60.0, clock=clock)
 
-    cache.remember({"f_city:london": 12, "email:ada@example.com": 1})
+    cache.remember({"f_city:london": 12, "email:ada@example.com": 1}, total=100)
 
-    assert cache.known(["f_city:london", "email:ada@example.com"]) == {"f_city:london": 12}
+    assert cache.known(["f_city:london", "email:ada@example.com"], 100) == {"f_city:london": 12}
     clock.now += 59.0
-    assert cache.known(["f_city:london"]) == {"f_city:london": 12}
+    # the store grew: the remembered share of records, not the old count
+    assert cache.known(["f_city:london"], 150) == {"f_city:london": 18}
     clock.now += 1.0
-    assert cache.known(["f_city:london"]) == {}
+    assert cache.known(["f_city:london"], 150) == {}
 
 
 def test_a_common_key_is_counted_once_a_minute_a_rare_one_every_time(
@@ -43,12 +44,12 @@ def test_a_common_key_is_counted_once_a_minute_a_rare_one_every_time(
         first = load_index(session, [ann], [], 3, IdentityOptions()).counts
 
     ingest(database, csv, "p3", emails=["p9@example.com"], given_name="Ann")
-    with database.session() as session:
-        second = load_index(session, [ann], [], 4, IdentityOptions()).counts
+    with database.session() as session:  # asked with the same total: the same estimate
+        second = load_index(session, [ann], [], 3, IdentityOptions()).counts
 
     given_key = next(k for k in ann.all_keys() if k.startswith("f_given:"))
     email_key = "email:p9@example.com"
-    assert (first[given_key], second[given_key]) == (3, 3)  # remembered
+    assert (first[given_key], second[given_key]) == (3, 3)  # remembered, not recounted (4)
     assert (first[email_key], second[email_key]) == (0, 1)  # rare: counted again
 
 
