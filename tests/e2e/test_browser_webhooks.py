@@ -149,6 +149,9 @@ def test_create_an_endpoint_send_a_test_event_and_replay_it(
     page.reload()
     expect(delivery.locator("tr.attempt")).to_have_count(2)
     expect(delivery.locator(".status-pill")).to_have_text("Delivered")
+    expect(delivery.locator("td.num").first).to_have_text("2")  # both attempts, replay too
+    # an administrator's eleven menu links stay inside the bar: nothing wider than the window
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(tmp_path / "webhook-endpoint.png"), full_page=True)
 
     page.get_by_role("link", name="Webhooks", exact=True).first.click()
