@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.identity import ingest_customer
 from core.models import AuditEntry, Connector, Customer, OutboxEvent
+from tests.waiting import wait_until
 from tests.web.test_api import assert_problem, bearer, token_for
 from web.api.api_source import api_connector_id
 
@@ -127,17 +127,17 @@ def test_of_two_concurrent_first_creates_only_one_is_201(
 
 
 def wait_until_a_session_waits_on_a_lock(database: Database) -> None:
-    """Polls PostgreSQL's own view of sessions (a condition, not a guessed delay)."""
+    """PostgreSQL's own view of sessions says when the request is blocked on the lock."""
     query = text(
         "SELECT count(*) FROM pg_stat_activity "
         "WHERE wait_event_type = 'Lock' AND datname = current_database()"
     )
-    for _ in range(3000):
+
+    def waiting() -> bool:
         with database.engine.connect() as connection:
-            if connection.scalar(query):
-                return
-        time.sleep(0.01)
-    raise AssertionError("no request ever waited on the first create's lock")
+            return bool(connection.scalar(query))
+
+    wait_until(waiting, message="no request ever waited on the first create's lock")
 
 
 def test_create_without_external_id_links_to_the_matching_customer(
