@@ -79,7 +79,6 @@ def _store(
     Statements compiled once and run on the driver: this is the one write of every
     accepted webhook, and SQLAlchemy's execution machinery cost as much as the insert.
     """
-    insert, existing = _statements(connection.dialect)
     values = {
         "connector_id": connector_id,
         "dedupe_key": event.dedupe_key,
@@ -92,6 +91,7 @@ def _store(
         "error": "",
         "queued_at": request.received_at,
     }
+    insert, existing = _statements(connection.dialect, tuple(values))
     inserted = connection.first_row(insert, values)
     if inserted is not None:
         return int(inserted[0]), True
@@ -102,12 +102,15 @@ def _store(
     return int(found[0]), False
 
 
-_cached_statements: dict[str, tuple[DriverStatement, DriverStatement]] = {}
+_cached_statements: dict[tuple[str, tuple[str, ...]], tuple[DriverStatement, DriverStatement]] = {}
 
 
-def _statements(dialect: Dialect) -> tuple[DriverStatement, DriverStatement]:
-    """The insert (skipping a known dedupe key) and the lookup of the known row."""
-    found = _cached_statements.get(dialect.name)
+def _statements(
+    dialect: Dialect, columns: tuple[str, ...]
+) -> tuple[DriverStatement, DriverStatement]:
+    """The insert of these columns (skipping a known dedupe key) and the lookup of the
+    known row, compiled once per dialect."""
+    found = _cached_statements.get((dialect.name, columns))
     if found is None:
         table = InboundEvent.__table__
         insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
@@ -121,22 +124,8 @@ def _statements(dialect: Dialect) -> tuple[DriverStatement, DriverStatement]:
             table.c.dedupe_key == bindparam("dedupe_key"),
         )
         found = (
-            DriverStatement(store, dialect, STORED_COLUMNS),
+            DriverStatement(store, dialect, columns),
             DriverStatement(lookup, dialect, ("connector_id", "dedupe_key")),
         )
-        _cached_statements[dialect.name] = found
+        _cached_statements[(dialect.name, columns)] = found
     return found
-
-
-STORED_COLUMNS = (
-    "connector_id",
-    "dedupe_key",
-    "event_type",
-    "received_at",
-    "headers",
-    "body",
-    "status",
-    "attempts",
-    "error",
-    "queued_at",
-)
