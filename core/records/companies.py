@@ -24,6 +24,7 @@ def ensure_companies(session: Session, names_by_domain: Mapping[str, str]) -> di
     dialect = session.get_bind().dialect.name
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = [{"domain": d, "name": (names_by_domain[d] or "")[:300]} for d in domains]
-    session.execute(dialect_insert(Company).values(rows).on_conflict_do_nothing())
+    # executemany of one cached statement: a VALUES list of n rows compiled anew per n
+    session.execute(dialect_insert(Company).on_conflict_do_nothing(), rows)
     found = session.execute(select(Company.domain, Company.id).where(Company.domain.in_(domains)))
     return {domain: company_id for domain, company_id in found if domain is not None}
