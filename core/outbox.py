@@ -71,6 +71,18 @@ class EventRow:
     payload: Mapping[str, Any]
 
 
+def add_event(session: Session, event: EventRow) -> OutboxEvent:
+    """``write_event`` for an event already made into a row."""
+    return write_event(
+        session,
+        event.type,
+        subject_type=event.subject_type,
+        subject_id=event.subject_id,
+        sequence=event.sequence,
+        payload=event.payload,
+    )
+
+
 def write_events(session: Session, events: Sequence[EventRow]) -> None:
     """Insert many events with one statement, in the caller's transaction."""
     if not events:

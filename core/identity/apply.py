@@ -21,14 +21,15 @@ from core.identity.ids import allocate_ids, assign_new_ids
 from core.identity.locks import locked_customers
 from core.identity.pending import NewRecord, Pending
 from core.identity.review import open_reviews
-from core.models import Customer, OutboxEvent, SourceRecord
+from core.models import Customer, SourceRecord
+from core.outbox import EventRow, write_events
 from core.records import (
     RecordView,
     SurvivorshipRules,
-    announce_update,
-    customer_event,
+    customer_event_row,
     load_record_views,
     refresh_customers,
+    update_event_row,
     values_of,
 )
 
@@ -129,7 +130,11 @@ def _view(record: Any, plan: ChunkWrite) -> RecordView:
 def announce(
     session: Session, customers: Mapping[CustomerRef, Customer], changed: Mapping[int, set[str]]
 ) -> None:
-    """``customer.created`` for new customers, ``customer.updated`` for changed ones."""
+    """``customer.created`` for new customers, ``customer.updated`` for changed ones.
+
+    Written with one executemany: through the ORM each event was its own INSERT.
+    """
+    events: list[EventRow] = []
     seen: set[int] = set()
     for ref, customer in customers.items():
         if customer.id in seen:
@@ -137,7 +142,8 @@ def announce(
         seen.add(customer.id)
         if isinstance(ref, NewCustomer):
             golden = values_of(customer.golden)
-            customer_event(session, customer, "customer.created", {"golden": golden})
+            events.append(customer_event_row(customer, "customer.created", {"golden": golden}))
         elif changed.get(customer.id):
-            announce_update(session, customer, changed[customer.id])
-    assign_new_ids(session, OutboxEvent)
+            events.append(update_event_row(customer, changed[customer.id]))
+    session.flush()  # events already in the session keep their place in the outbox order
+    write_events(session, events)

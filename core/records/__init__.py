@@ -5,7 +5,7 @@ when it last changed; a manual edit is pinned and wins until unpinned.
 """
 
 from core.records.errors import CustomerNotFound, IdentityError, UnknownField
-from core.records.events import CUSTOMER_EVENTS, customer_event
+from core.records.events import CUSTOMER_EVENTS, customer_event, customer_event_row
 from core.records.fields import GOLDEN_FIELDS, LIST_FIELDS, MAP_FIELDS, SINGLE_FIELDS
 from core.records.golden import RecordView, changed_fields, compute_golden, values_of
 from core.records.jsonsafe import json_safe
@@ -19,6 +19,7 @@ from core.records.store import (
     recompute_golden,
     refresh_customers,
     unpin_field,
+    update_event_row,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "changed_fields",
     "compute_golden",
     "customer_event",
+    "customer_event_row",
     "edit_fields",
     "json_safe",
     "load_record_views",
@@ -46,5 +48,6 @@ __all__ = [
     "recompute_golden",
     "refresh_customers",
     "unpin_field",
+    "update_event_row",
     "values_of",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.models import Customer, OutboxEvent
-from core.outbox import write_event
+from core.outbox import EventRow, add_event
 from core.records.jsonsafe import json_safe
 
 CUSTOMER_EVENTS = ("customer.created", "customer.updated", "customer.merged", "customer.split")
@@ -22,11 +22,15 @@ def customer_event(
     Callers bump ``customer.version`` first (a new customer starts at 1), so receivers
     can drop an older event that arrives after a newer one.
     """
-    return write_event(
-        session,
+    return add_event(session, customer_event_row(customer, event_type, payload))
+
+
+def customer_event_row(customer: Customer, event_type: str, payload: Mapping[str, Any]) -> EventRow:
+    """The same event as a plain row, for callers writing many with ``write_events``."""
+    return EventRow(
         event_type,
-        subject_type="customer",
-        subject_id=customer.id,
-        sequence=customer.version,
-        payload={"id": customer.id, "version": customer.version, **json_safe(dict(payload))},
+        "customer",
+        customer.id,
+        customer.version,
+        {"id": customer.id, "version": customer.version, **json_safe(dict(payload))},
     )

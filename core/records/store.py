@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Connector, Customer, SourceRecord, utcnow
+from core.outbox import EventRow, add_event
 from core.records.companies import ensure_companies
 from core.records.errors import CustomerNotFound, IdentityError, UnknownField
-from core.records.events import customer_event
+from core.records.events import customer_event_row
 from core.records.fields import GOLDEN_FIELDS, LIST_FIELDS, MAP_FIELDS, work_email_domains
 from core.records.golden import RecordView, changed_fields, compute_golden, values_of
 from core.records.jsonsafe import json_safe
@@ -136,14 +137,15 @@ def refresh_customers(
 
 def announce_update(session: Session, customer: Customer, changed: set[str]) -> None:
     """Bump the version and write ``customer.updated`` with the changed values."""
+    add_event(session, update_event_row(customer, changed))
+
+
+def update_event_row(customer: Customer, changed: set[str]) -> EventRow:
+    """Bump the version; the ``customer.updated`` event naming the changed values."""
     customer.version += 1
     values = values_of(customer.golden)
-    customer_event(
-        session,
-        customer,
-        "customer.updated",
-        {"changed": {name: values.get(name) for name in sorted(changed)}},
-    )
+    changes = {"changed": {name: values.get(name) for name in sorted(changed)}}
+    return customer_event_row(customer, "customer.updated", changes)
 
 
 def _sync_flat_columns(customer: Customer) -> None:
