@@ -1,13 +1,19 @@
 """Cached normalizers shared by identity resolution and survivorship.
 
 Both stages normalize the same values of the same record moments apart; a bounded
-cache makes the second call free, which matters for bulk imports.
+cache makes the second call free, which matters for bulk imports. When records are
+prepared in another process (``core.ahead``), that process records what it learned
+(``recording``) and the writing process takes it in (``remember``), so survivorship
+there does not parse every name and number a second time.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from core.normalize import (
     DomainResult,
@@ -22,11 +28,44 @@ from core.normalize import (
 )
 
 _SIZE = 16_384
+Value = TypeVar("Value")
+Learned = dict[str, list[tuple[Hashable, Any]]]  # memo name -> (key, value) pairs
 
 
-@lru_cache(maxsize=_SIZE)
-def email(raw: str) -> EmailResult:
-    return normalize_email(raw)
+class _Memo(Generic[Value]):
+    """A least-recently-used memo of one normalizer that can note what it learns."""
+
+    def __init__(self, name: str, function: Callable[..., Value]) -> None:
+        self.name, self.function = name, function
+        self.values: OrderedDict[Hashable, Value] = OrderedDict()
+        self.learned: list[tuple[Hashable, Value]] | None = None
+
+    def __call__(self, *key: Any) -> Value:
+        try:
+            value = self.values[key]
+        except KeyError:
+            value = self.function(*key)
+            self.store(key, value)
+            if self.learned is not None:
+                self.learned.append((key, value))
+            return value
+        self.values.move_to_end(key)
+        return value
+
+    def store(self, key: Hashable, value: Value) -> None:
+        self.values[key] = value
+        if len(self.values) > _SIZE:
+            self.values.popitem(last=False)
+
+
+email: _Memo[EmailResult] = _Memo("email", normalize_email)
+_phone: _Memo[PhoneResult] = _Memo("phone", normalize_phone)
+name: _Memo[NameResult] = _Memo("name", parse_name)
+domain: _Memo[DomainResult] = _Memo("domain", company_domain)
+given_names: _Memo[frozenset[str]] = _Memo(
+    "given_names", lambda given: frozenset(canonical_given_names(given))
+)
+_MEMOS = {memo.name: memo for memo in (email, _phone, name, domain, given_names)}
 
 
 def phone(raw: str, region: str | None) -> PhoneResult:
@@ -37,39 +76,38 @@ def phone(raw: str, region: str | None) -> PhoneResult:
     and identity resolution then reads that spelling again moments later.
     """
     if raw.startswith("+"):
-        known = _E164.get(raw)
+        known = _phone.values.get((raw, None))
         if known is not None:
             return known
         region = None
     result = _phone(raw, region)
     if result.valid and result.e164 and result.extension is None and result.e164 != raw:
-        if len(_E164) >= _SIZE:
-            _E164.clear()
-        _E164[result.e164] = replace(result, raw=result.e164)
+        e164 = replace(result, raw=result.e164)
+        _phone.store((result.e164, None), e164)
+        if _phone.learned is not None:
+            _phone.learned.append(((result.e164, None), e164))
     return result
 
 
-_E164: dict[str, PhoneResult] = {}
+@contextmanager
+def recording() -> Iterator[Learned]:
+    """Note every value parsed inside the block: the dict fills when the block ends."""
+    learned: Learned = {}
+    for memo in _MEMOS.values():
+        memo.learned = []
+    try:
+        yield learned
+    finally:
+        for memo in _MEMOS.values():
+            learned[memo.name], memo.learned = memo.learned or [], None
 
 
-@lru_cache(maxsize=_SIZE)
-def _phone(raw: str, region: str | None) -> PhoneResult:
-    return normalize_phone(raw, region)
-
-
-@lru_cache(maxsize=_SIZE)
-def name(full: str) -> NameResult:
-    return parse_name(full)
-
-
-@lru_cache(maxsize=_SIZE)
-def domain(value: str) -> DomainResult:
-    return company_domain(value)
-
-
-@lru_cache(maxsize=_SIZE)
-def given_names(given: str) -> frozenset[str]:
-    return frozenset(canonical_given_names(given))
+def remember(learned: Learned) -> None:
+    """Take in what another process parsed (``recording``), as if parsed here."""
+    for memo_name, pairs in learned.items():
+        memo = _MEMOS[memo_name]
+        for key, value in pairs:
+            memo.store(key, value)
 
 
 def region_of(mapped: dict) -> str | None:
