@@ -25,10 +25,12 @@ from benchmarks.identity.metrics import Evaluation, evaluate
 from benchmarks.identity.report import print_report
 from benchmarks.identity.variants import SOURCES
 from connectors.base import SourceItem
+from connectors.csvimport.pages import PagePlan, PreparedPage, prepare_page
 from connectors.csvimport.rows import PreparedRow, RefusedRow, prepare_row
 from core import migrate
+from core.ahead import computed_ahead
 from core.db import Database
-from core.identity import ingest_batch, ingest_customer
+from core.identity import CHUNK_SIZE, IdentityOptions, ingest_customer, ingest_featured
 from core.models import Connector, Customer, SourceRecord
 from mapping import load_default_mapping
 
@@ -42,6 +44,7 @@ class Run:
     connectors: dict[str, int]
     truth: array = field(default_factory=lambda: array("i"))
     bulk_seconds: float = 0.0
+    generation_seconds: float = 0.0
     bulk_records: int = 0
     refused: int = 0
     latencies_ms: list[float] = field(default_factory=list)
@@ -58,7 +61,7 @@ def main() -> None:
         records = generate(size + args.incremental, args.seed)
         if args.tracemalloc:
             tracemalloc.start()
-        _bulk(run, _take(records, size), args.chunk_size)
+        _bulk(run, _take(records, size), args.chunk_size, args.prepare_workers)
         traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
         _incremental(run, records)
         evaluation = _score(run)
@@ -72,7 +75,13 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
     parser.add_argument("--incremental", type=int, default=1000, help="records resolved one by one")
-    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
+    parser.add_argument(
+        "--prepare-workers",
+        type=int,
+        default=1,
+        help="child processes mapping and normalizing ahead of the writer (0: none)",
+    )
     parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
     return parser.parse_args()
 
@@ -101,37 +110,54 @@ def _take(records: Iterator[GeneratedRecord], count: int) -> Iterator[GeneratedR
         yield next(records)
 
 
-def _bulk(run: Run, records: Iterable[GeneratedRecord], chunk_size: int) -> None:
-    """Records grouped per source into chunks; only mapping and ingest are timed."""
-    pending: dict[str, list[GeneratedRecord]] = {name: [] for name in SOURCES}
+def _bulk(run: Run, records: Iterable[GeneratedRecord], chunk_size: int, workers: int) -> None:
+    """Records grouped per source into chunks, mapped and featured ``workers`` chunks
+    ahead in child processes (as ``crmhub import csv`` does) while the main process
+    resolves and writes; generating the records is not counted."""
+    plan = PagePlan(_MAPPING, {}, IdentityOptions(), chunk_size)
+    started = time.perf_counter()
+    chunks = _source_chunks(run, records, chunk_size)
+    for (source, items), prepared in computed_ahead(_prepare_chunk, plan, chunks, workers):
+        prepared.remember()
+        for result in ingest_featured(run.database, run.connectors[source], prepared.chunks):
+            run.actions[result.action] = run.actions.get(result.action, 0) + 1
+        run.bulk_records += len(items)
+        run.refused += len(prepared.problems)
+    run.bulk_seconds = time.perf_counter() - started - run.generation_seconds
+
+
+def _source_chunks(
+    run: Run, records: Iterable[GeneratedRecord], chunk_size: int
+) -> Iterator[tuple[str, tuple[SourceItem, ...]]]:
+    """Full chunks of one source as they fill, then the rest; times the generator."""
+    pending: dict[str, list[SourceItem]] = {name: [] for name in SOURCES}
+    resumed = time.perf_counter()
     for record in records:
         run.truth.append(record.person)
         batch = pending[record.source]
-        batch.append(record)
+        batch.append(_source_item(record))
         if len(batch) >= chunk_size:
-            _ingest_chunk(run, record.source, batch)
+            run.generation_seconds += time.perf_counter() - resumed
+            yield record.source, tuple(batch)
+            resumed = time.perf_counter()
             batch.clear()
+    run.generation_seconds += time.perf_counter() - resumed
     for source, batch in pending.items():
         if batch:
-            _ingest_chunk(run, source, batch)
+            yield source, tuple(batch)
 
 
-def _ingest_chunk(run: Run, source: str, batch: list[GeneratedRecord]) -> None:
-    started = time.perf_counter()
-    ready = [row for row in map(_prepared, batch) if row is not None]
-    items = [(row.external_id, row.raw, row.mapped) for row in ready]
-    results = ingest_batch(run.database, run.connectors[source], items, chunk_size=len(items))
-    run.bulk_seconds += time.perf_counter() - started
-    run.bulk_records += len(batch)
-    run.refused += len(batch) - len(ready)
-    for result in results:
-        run.actions[result.action] = run.actions.get(result.action, 0) + 1
+def _prepare_chunk(plan: PagePlan, chunk: tuple[str, tuple[SourceItem, ...]]) -> PreparedPage:
+    return prepare_page(plan, chunk[1])
+
+
+def _source_item(record: GeneratedRecord) -> SourceItem:
+    return SourceItem({"external_id": record.external_id, **record.row}, None, record.index)
 
 
 def _prepared(record: GeneratedRecord) -> PreparedRow | None:
-    row = {"external_id": record.external_id, **record.row}
     try:
-        return prepare_row(SourceItem(row, None, record.index), _MAPPING, {})
+        return prepare_row(_source_item(record), _MAPPING, {})
     except RefusedRow:
         return None
 

@@ -16,9 +16,11 @@ from core.identity.errors import (
 )
 from core.identity.explain import explain_customer
 from core.identity.ingest import (
+    CHUNK_SIZE,
     IngestResult,
     ingest_batch,
     ingest_customer,
+    ingest_featured,
     ingest_prepared,
     prepare_items,
 )
@@ -28,6 +30,7 @@ from core.identity.rebuild import RebuildStats, rebuild
 from core.identity.review import decide_review, list_review_items
 
 __all__ = [
+    "CHUNK_SIZE",
     "CustomerNotFound",
     "IdentityError",
     "IdentityOptions",
@@ -41,6 +44,7 @@ __all__ = [
     "explain_customer",
     "ingest_batch",
     "ingest_customer",
+    "ingest_featured",
     "ingest_prepared",
     "list_review_items",
     "merge_customers",

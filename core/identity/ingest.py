@@ -29,6 +29,7 @@ from core.identity.weights import Scorer, Table, m_table, u_table
 from core.models import Connector, SourceRecord, utcnow
 from core.records import SurvivorshipRules, load_rules
 
+CHUNK_SIZE = 500  # records resolved and committed together in a batch
 Action = Literal["created", "linked", "updated", "unchanged", "review", "suppressed"]
 Item = tuple[str, Any, Any]
 
@@ -112,18 +113,47 @@ def ingest_batch(
     connector_id: int,
     items: Iterable[Item],
     options: IdentityOptions | None = None,
-    chunk_size: int = 500,
+    chunk_size: int = CHUNK_SIZE,
 ) -> list[IngestResult]:
     """Resolve many records, committing per chunk; a chunk that deadlocks is retried."""
     options = options or IdentityOptions()
-    with database.session() as session:
-        run = Run.learned(session, options)
+    run = _learned_run(database, options)
     results: list[IngestResult] = []
     for chunk in _chunks(items, chunk_size):
         pendings = _featured(database, connector_id, chunk, options)
-        work = partial(ingest_items, connector_id=connector_id, pendings=pendings, run=run)
-        results.extend(in_retried_transaction(database, work))
+        results.extend(_commit_chunk(database, connector_id, pendings, run))
     return results
+
+
+def ingest_featured(
+    database: Database,
+    connector_id: int,
+    chunks: Iterable[list[Pending]],
+    options: IdentityOptions | None = None,
+) -> list[IngestResult]:
+    """Resolve chunks made by ``prepare_items`` (features included), one commit each.
+
+    For callers that prepare records elsewhere, e.g. in another process while the
+    previous chunks are written. A stored record whose content is unchanged is still
+    skipped; its features were computed for nothing.
+    """
+    run = _learned_run(database, options or IdentityOptions())
+    results: list[IngestResult] = []
+    for pendings in chunks:
+        results.extend(_commit_chunk(database, connector_id, pendings, run))
+    return results
+
+
+def _learned_run(database: Database, options: IdentityOptions) -> Run:
+    with database.session() as session:
+        return Run.learned(session, options)
+
+
+def _commit_chunk(
+    database: Database, connector_id: int, pendings: list[Pending], run: Run
+) -> list[IngestResult]:
+    work = partial(ingest_items, connector_id=connector_id, pendings=pendings, run=run)
+    return in_retried_transaction(database, work)
 
 
 def ingest_items(

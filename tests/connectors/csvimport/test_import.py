@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -76,17 +77,28 @@ def test_canonical_headers_import_with_no_mapping(database: Database, tmp_path: 
         assert (connector.kind, connector.name) == ("csvimport", "CSV import")
 
 
-def test_importing_the_same_file_again_changes_nothing(database: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("prepare_workers", "page_size"), [(0, 500), (1, 1)], ids=["one-process", "child-ahead"]
+)
+def test_importing_the_same_file_again_changes_nothing(
+    database: Database, tmp_path: Path, prepare_workers: int, page_size: int
+) -> None:
     path = write(tmp_path, CANONICAL)
-    import_csv(database, path)
+    first = import_csv(database, path, page_size=page_size, prepare_workers=prepare_workers)
+    assert first.actions["created"] == 3
     before = _snapshot(database)
-    again = import_csv(database, path)
+    again = import_csv(database, path, page_size=page_size, prepare_workers=prepare_workers)
     assert again.actions == {"created": 0, "linked": 0, "updated": 0, "unchanged": 3, "review": 0}
     assert _snapshot(database) == before
     assert _count(database, Connector) == 1
 
 
-def test_bad_rows_are_reported_while_good_rows_import(database: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("prepare_workers", "page_size"), [(0, 500), (1, 2)], ids=["one-process", "child-ahead"]
+)
+def test_bad_rows_are_reported_while_good_rows_import(
+    database: Database, tmp_path: Path, prepare_workers: int, page_size: int
+) -> None:
     content = (
         "given_name,family_name,email,phone\n"
         "Ann,Lee,ann@example.com,+44 20 7946 0958\n"
@@ -96,7 +108,16 @@ def test_bad_rows_are_reported_while_good_rows_import(database: Database, tmp_pa
         "Di,Ross,di@example.com,call me\n"
         "Ed,Stone,ed@example.com,+44 20 7946 0959,extra\n"
     )
-    report = import_csv(database, write(tmp_path, content))
+    children: list[int] = []
+    report = import_csv(
+        database,
+        write(tmp_path, content),
+        progress=lambda done, total: children.append(len(multiprocessing.active_children())),
+        page_size=page_size,
+        prepare_workers=prepare_workers,
+    )
+    assert max(children) == prepare_workers  # the next page was being prepared meanwhile
+    assert multiprocessing.active_children() == []
     assert (report.rows, report.imported, report.bad_rows, report.flagged_rows) == (6, 3, 3, 2)
     assert [str(problem) for problem in report.problems] == [
         "line 3: not imported: 2 values but the header has 4 columns",
