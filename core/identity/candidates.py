@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.identity.common_counts import common_counts
-from core.identity.features import DETERMINISTIC_KINDS, Features, split_key
+from core.identity.features import DETERMINISTIC_KINDS, Features, split_key, stored_features
 from core.identity.options import IdentityOptions
 from core.models import IdentityKey, NonMatch, SharedKey, SourceRecord
 
 SLICE = 2000  # bound parameters per query
-_FEATURES = select(SourceRecord.id, SourceRecord.match_features).where(
+_FEATURES = select(SourceRecord.id, cast(SourceRecord.match_features, Text)).where(
     SourceRecord.id.in_(bindparam("ids", expanding=True))
-)
+)  # as text: decoded through the stored_features cache, not once per fetch
 
 
 @dataclass(eq=False)
@@ -226,7 +226,7 @@ def _features(session: Session, record_ids: list[int]) -> dict[int, Features]:
     for start in range(0, len(record_ids), SLICE):
         part = record_ids[start : start + SLICE]
         rows = session.execute(_FEATURES, {"ids": part})
-        found.update({rid: Features.from_json(data or {}) for rid, data in rows})
+        found.update({rid: stored_features(text) for rid, text in rows})
     return found
 
 

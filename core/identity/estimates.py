@@ -14,11 +14,11 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.identity.compare import COMPARISONS
-from core.identity.features import Features
+from core.identity.features import Features, stored_features
 from core.identity.options import IdentityOptions
 from core.identity.weights import DEFAULT_M, Table
 from core.models import SourceRecord
@@ -51,13 +51,13 @@ def estimate_m(session: Session, prior: float = 50.0) -> Table:
         .limit(SAMPLE_CUSTOMERS)
     )
     rows = session.execute(
-        select(SourceRecord.customer_id, SourceRecord.match_features)
+        select(SourceRecord.customer_id, cast(SourceRecord.match_features, Text))
         .where(SourceRecord.customer_id.in_(recent), SourceRecord.link_rule.in_(FOUNDING_RULES))
         .order_by(SourceRecord.customer_id, SourceRecord.id)
     )
     groups: dict[int, list[Features]] = {}
-    for customer_id, features in rows:
-        groups.setdefault(customer_id, []).append(Features.from_json(features or {}))
+    for customer_id, text in rows:  # mostly the same records chunk after chunk: cached
+        groups.setdefault(customer_id, []).append(stored_features(text))
     pairs = [(first, other) for first, *others in groups.values() for other in others]
     return m_from_pairs(pairs, prior)
 
