@@ -1,9 +1,11 @@
 """Features: normalized once, stored as JSON, and blocking keys equal to core.normalize's."""
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.identity.features import MAX_VALUE, Features, extract, storage_key
+from core.identity.features import MAX_VALUE, Features, extract, storage_key, stored_features
 from core.normalize import blocking_keys
 
 NAMES = st.sampled_from(["Ann", "Bob", "Robert", "Zoë", "Jean-Luc", "J.", "", "  Mary  Ann "])
@@ -47,6 +49,16 @@ def test_blocking_keys_equal_those_of_core_normalize(record: dict) -> None:
 def test_features_survive_their_json_form(record: dict) -> None:
     features = extract(record)
     assert Features.from_json(features.to_json()) == features
+    text = json.dumps(features.to_json())
+    assert stored_features(text) == features
+    assert stored_features(text) is stored_features(text)  # decoded once, then shared
+
+
+def test_stored_features_read_empty_and_reformatted_json() -> None:
+    assert stored_features(None) == Features()
+    assert stored_features("{}") == Features()
+    spaced = '{"v": 1, "given": "ann", "emails": ["ann@acme.com"]}'  # PostgreSQL's jsonb text
+    assert stored_features(spaced) == Features(given="ann", emails=("ann@acme.com",))
 
 
 def test_what_a_record_is_reduced_to() -> None:
