@@ -36,6 +36,7 @@ LEVEL_LABELS = {
     "different": "different",
     "shared": "shared by differently named people (no evidence)",
     "personal_and_work": "work vs personal address (no evidence)",
+    "implied": "same, as the postal code says (no extra evidence)",
 }
 KEY_LABELS = {"email": "email", "phone": "phone"}
 BAR_STEPS = 10

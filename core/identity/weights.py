@@ -54,8 +54,15 @@ _FLOOR = 1e-9
 NAME_FIELDS = ("given_name", "family_name")
 IDENTIFIERS = ("email", "phone")
 # Levels that weigh nothing and agree on nothing: an identifier two differently named
-# people share, a personal address beside a work one (they never coincide).
-NEUTRAL_LEVELS = ("shared", "personal_and_work")
+# people share, a personal address beside a work one (they never coincide), a city the
+# agreeing postal code already names.
+NEUTRAL_LEVELS = ("shared", "personal_and_work", "implied")
+# field -> the field whose exact agreement implies its own. Two records with one postal
+# code name one city whether or not they are one person (m and u of the city's
+# agreement are both near 1), so counting both counted one fact twice: name, postal code
+# and city alone reached the link threshold, and most false merges at 30k records were
+# namesakes living at one postal code.
+IMPLIED_BY = {"city": "postal_code"}
 
 ExactU = Callable[[str, str, float], float]  # (field, frequency key, prior u) -> u
 
@@ -140,6 +147,9 @@ class Scorer:
                 fields[name] = FieldWeight(outcome[0], 0.0, 0.0, 0.0)
                 continue
             fields[name] = self._weigh(name, *outcome)
+        for name, by in IMPLIED_BY.items():
+            if _level(fields, name) == "exact" and _level(fields, by) == "exact":
+                fields[name] = FieldWeight("implied", 0.0, 0.0, 0.0)
         return Score(sum(f.weight for f in fields.values()), fields, shared_line)
 
     def _weigh(self, name: str, level: str, value: str | None) -> FieldWeight:
@@ -148,6 +158,11 @@ class Scorer:
         if level == "exact" and value is not None and name not in self.fixed_exact:
             u = self.exact_u(name, value, u)
         return FieldWeight(level, match_weight(m, u), m, u)
+
+
+def _level(fields: Mapping[str, FieldWeight], name: str) -> str | None:
+    found = fields.get(name)
+    return found.level if found else None
 
 
 def _short(value: float) -> float:

@@ -72,6 +72,29 @@ def test_a_personal_address_beside_a_work_address_weighs_nothing_and_never_links
     assert not score.may_link  # the name is still all that agrees
 
 
+def test_a_city_the_postal_code_names_adds_nothing_of_its_own() -> None:
+    scorer = Scorer(m_table(), u_table(), fixed_u, set())
+    home = {"city": "Boston", "postal_code": "02110"}
+    both = scorer.score(
+        extract({"full_name": "Bob Miller", "address": home}),
+        extract({"full_name": "Bill Miller", "address": dict(home)}),
+    )
+    assert (both.fields["city"].level, both.fields["city"].weight) == ("implied", 0.0)
+    assert both.fields["postal_code"].weight > 0
+    assert both.total == pytest.approx(sum(f.weight for f in both.fields.values()))
+    moved = scorer.score(
+        extract({"full_name": "Bob Miller", "address": home}),
+        extract({"full_name": "Bob Miller", "address": {"city": "Boston", "postal_code": "02116"}}),
+    )
+    assert moved.fields["city"].level == "exact"  # another postal code: the city is news
+    assert moved.fields["city"].weight > 0
+    no_code = scorer.score(
+        extract({"full_name": "Bob Miller", "address": {"city": "Boston"}}),
+        extract({"full_name": "Bob Miller", "address": home}),
+    )
+    assert no_code.fields["city"].weight > 0
+
+
 def test_a_rare_value_weighs_more_than_a_common_one() -> None:
     def frequency(_field: str, key: str, _prior: float) -> float:
         return {"f_family:smith": 0.01, "f_family:zyskowski": 0.00001}[key]
