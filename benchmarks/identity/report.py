@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 from typing import Any
 
 from benchmarks.identity.metrics import Evaluation, median, percentile
@@ -40,12 +41,15 @@ def print_report(
     )
     rate = run.bulk_records / run.bulk_seconds if run.bulk_seconds else 0.0
     _line("bulk records/s", rate, "bulk records/s", higher=True, digits=0)
-    print(f"  ({run.bulk_records:,} records in {run.bulk_seconds:.1f} s: mapping + ingest_batch)")
+    ahead = args.prepare_workers
+    helpers = f"mapping and features in {ahead} child process(es) ahead" if ahead else "one process"
+    print(f"  ({run.bulk_records:,} records in {run.bulk_seconds:.1f} s: {helpers})")
     latencies = run.latencies_ms
     _line("incremental p50 ms", median(latencies), digits=2)
     _line("incremental p99 ms", percentile(latencies, 0.99), "incremental p99 ms", False, 2)
     print(f"  ({len(latencies):,} records, one transaction each, on {run.size:,} loaded)")
-    print(f"peak memory (max RSS): {rss_mb:,.0f} MB")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {rss_mb:,.0f} MB; largest child process {children:,.0f} MB")
     if traced is not None:
         print(f"peak traced Python allocations during the bulk load: {traced / 2**20:,.0f} MB")
 
