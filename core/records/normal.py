@@ -91,7 +91,11 @@ def phone(raw: str, region: str | None) -> PhoneResult:
 
 @contextmanager
 def recording() -> Iterator[Learned]:
-    """Note every value parsed inside the block: the dict fills when the block ends."""
+    """Note every value parsed inside the block: the dict fills when the block ends.
+
+    Only a hint for warming another process's caches: values another thread parses
+    meanwhile are noted too, and a block ending ends the recording of any other.
+    """
     learned: Learned = {}
     for memo in _MEMOS.values():
         memo.learned = []

@@ -107,6 +107,37 @@ def test_import_exit_codes(run_cli, tmp_path: Path, content: str, code: int, mes
     assert message in result.output
 
 
+def test_a_file_of_several_pages_is_prepared_ahead_and_imports_whole(
+    run_cli, tmp_path: Path, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("web.cli.imports._PREPARE_WORKERS", 1)  # also on a one-core machine
+    rows = "".join(f"Given{i},Family{i},person{i}@example.com\n" for i in range(1, 1201))
+    path = _file(tmp_path, "given_name,family_name,email\n" + rows)
+    result = run_cli("import", "csv", path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  rows                           1200" in lines
+    assert "  bad rows                          0" in lines
+    assert _count(database, SourceRecord) == 1200
+    again = run_cli("import", "csv", path)
+    assert "  unchanged                      1200" in again.stdout.splitlines()
+
+
+def test_a_database_without_tables_gets_a_hint_not_a_traceback(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty.db"
+    monkeypatch.setenv("CRMHUB_DATABASE_URL", f"sqlite:///{empty}")
+    result = run_cli("import", "csv", _file(tmp_path, PEOPLE))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: the database at sqlite:///{empty} has no current schema: "
+        "run `crmhub init` first (it creates or upgrades the tables)"
+    )
+    assert run_cli("init").exit_code == 0
+    assert run_cli("import", "csv", _file(tmp_path, PEOPLE)).exit_code == 0
+
+
 def test_a_bad_default_region_is_refused(run_cli, tmp_path: Path) -> None:
     result = run_cli("import", "csv", _file(tmp_path, PEOPLE), "--default-region", "GBR")
     assert result.exit_code == 2

@@ -29,7 +29,7 @@ def user_create(email: str, role: str, name: str) -> None:
     """Create a user with a role; the password is asked for, or read from piped stdin."""
     ctx = load_context()
     password = _read_password()
-    database = ctx.checked_database()
+    database = ctx.current_database()
     try:
         with database.session() as session:
             created = create_user(session, email, role, password=password, name=name)
@@ -52,7 +52,7 @@ def token() -> None:
 def token_create(name: str, role: str) -> None:
     """Create an API token; it is printed once and only its hash is kept."""
     ctx = load_context()
-    database = ctx.checked_database()
+    database = ctx.current_database()
     try:
         with database.session() as session:
             row, plaintext = create_api_token(session, name, role)
@@ -80,7 +80,7 @@ def rotate_keys() -> None:
     new key first in that variable, run this, then remove the old keys from it.
     """
     ctx = load_context()
-    database = ctx.checked_database()
+    database = ctx.current_database()
     settings = ctx.settings
     from_file = not _keys_from_environment()
     keys = (

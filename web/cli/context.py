@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 
+from core import migrate
 from core.db import Database, DatabaseUnavailable
 from core.settings import ConfigError, Settings, load_settings
 
@@ -39,6 +40,20 @@ class CliContext:
                 f"cannot reach the database at {redact_url(self.settings.database_url)}: {exc}"
             ) from None
         return self.database
+
+    def current_database(self) -> Database:
+        """The checked database, refused with a one-line hint when its schema is old.
+
+        A fresh data folder has no tables until ``crmhub init``; without this check a
+        command failed with SQLAlchemy's "no such table" and a traceback.
+        """
+        database = self.checked_database()
+        if not migrate.is_up_to_date(database):
+            raise CommandError(
+                f"the database at {redact_url(self.settings.database_url)} has no current "
+                "schema: run `crmhub init` first (it creates or upgrades the tables)"
+            )
+        return database
 
     @property
     def actor(self) -> str:

@@ -15,8 +15,9 @@ from web.cli.context import CliContext
 
 @contextmanager
 def opened_database(ctx: CliContext) -> Iterator[Database]:
-    """The checked database (unreachable: a one-line error), disposed afterwards."""
-    database = ctx.checked_database()
+    """The checked database (unreachable or without tables: a one-line error), disposed
+    afterwards."""
+    database = ctx.current_database()
     try:
         yield database
     finally:

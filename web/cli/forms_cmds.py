@@ -35,7 +35,7 @@ def forms_group() -> None:
 def forms_add(name: str, auth: str, default_region: str | None) -> None:
     """Add a source; its hook URL and secret are printed once, only encrypted is kept."""
     ctx = load_context()
-    database = ctx.checked_database()
+    database = ctx.current_database()
     settings = {"default_region": default_region} if default_region else {}
     try:
         with database.session() as session:
