@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
@@ -49,7 +49,8 @@ class _Memo(Generic[Value]):
             if self.learned is not None:
                 self.learned.append((key, value))
             return value
-        self.values.move_to_end(key)
+        with suppress(KeyError):  # another thread may have just evicted it
+            self.values.move_to_end(key)
         return value
 
     def store(self, key: Hashable, value: Value) -> None:
