@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -15,16 +15,31 @@ from core.normalize import is_freemail
 def ensure_companies(session: Session, names_by_domain: Mapping[str, str]) -> dict[str, int]:
     """Company id per domain, creating missing companies in one statement.
 
-    ``INSERT … ON CONFLICT DO NOTHING`` in sorted order: two workers creating the same
-    company at once both end up with the one row, and never deadlock on each other.
+    Known companies are read first: almost every call finds them all, and then no
+    INSERT is sent (one statement per resolve saved). The missing ones go in with
+    ``INSERT … ON CONFLICT DO NOTHING`` in sorted order, so two workers creating the
+    same company at once both end up with the one row and never deadlock on each other.
     """
     domains = sorted(d for d in names_by_domain if d and not is_freemail(d))
     if not domains:
         return {}
-    dialect = session.get_bind().dialect.name
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    rows = [{"domain": d, "name": (names_by_domain[d] or "")[:300]} for d in domains]
-    # executemany of one cached statement: a VALUES list of n rows compiled anew per n
-    session.execute(dialect_insert(Company).on_conflict_do_nothing(), rows)
-    found = session.execute(select(Company.domain, Company.id).where(Company.domain.in_(domains)))
-    return {domain: company_id for domain, company_id in found if domain is not None}
+    found = _company_ids(session, domains)
+    missing = [d for d in domains if d not in found]
+    if missing:
+        dialect = session.get_bind().dialect.name
+        dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        rows = [{"domain": d, "name": (names_by_domain[d] or "")[:300]} for d in missing]
+        # executemany of one cached statement: a VALUES list of n rows compiled anew per n
+        session.execute(dialect_insert(Company).on_conflict_do_nothing(), rows)
+        found.update(_company_ids(session, missing))
+    return found
+
+
+def _company_ids(session: Session, domains: list[str]) -> dict[str, int]:
+    rows = session.execute(_IDS_BY_DOMAIN, {"domains": domains})
+    return {domain: company_id for domain, company_id in rows if domain is not None}
+
+
+_IDS_BY_DOMAIN = select(Company.domain, Company.id).where(
+    Company.domain.in_(bindparam("domains", expanding=True))
+)  # built once: it runs on every resolve

@@ -1,7 +1,7 @@
 """Golden records in the database: lineage, pins, flat columns and companies."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from core.db import Database
 from core.models import Company, Customer, OutboxEvent, SourceRecord
@@ -13,6 +13,7 @@ from core.records import (
     recompute_golden,
     unpin_field,
 )
+from core.records.companies import ensure_companies
 from tests.core.identity.support import event_types, golden_values, ingest, make_connectors
 
 
@@ -58,6 +59,33 @@ def test_flat_columns_follow_the_golden_record(database: Database, sources: list
             "ann@acme.com",
             "+442079460958",
         )
+
+
+def test_known_companies_are_read_and_only_missing_ones_inserted(database: Database) -> None:
+    with database.session() as session:
+        first = ensure_companies(session, {"acme.com": "Acme", "gmail.com": "Gmail"})
+    assert list(first) == ["acme.com"]  # free-mail never becomes a company
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        statements.append(statement.split()[0].upper())
+
+    event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        with database.session() as session:
+            again = ensure_companies(session, {"acme.com": "ACME Inc."})
+            assert [s for s in statements if s in ("SELECT", "INSERT")] == ["SELECT"]
+            both = ensure_companies(session, {"acme.com": "", "globex.com": "Globex"})
+            assert [s for s in statements if s in ("SELECT", "INSERT")] == [
+                "SELECT", "SELECT", "INSERT", "SELECT",
+            ]  # fmt: skip
+    finally:
+        event.remove(database.engine, "before_cursor_execute", note)
+    assert again == {"acme.com": first["acme.com"]}
+    assert both["acme.com"] == first["acme.com"]
+    with database.session() as session:
+        names = dict(session.execute(select(Company.domain, Company.name)).all())
+    assert names == {"acme.com": "Acme", "globex.com": "Globex"}  # a known name is kept
 
 
 def test_a_company_is_found_by_domain_and_never_from_free_mail(
