@@ -87,8 +87,8 @@ def _reviews(session: Session, record_ids: list[int]) -> list[dict[str, Any]]:
     if not record_ids:
         return []
     query = select(ReviewItem).where(
-        ReviewItem.status == "open",
-        or_(
+        (ReviewItem.status + "") == "open",  # `status || ''`: the record indexes, not the
+        or_(  # status index (SQLite read every open item: see verdicts.open_review_between)
             ReviewItem.source_record_id.in_(record_ids),
             ReviewItem.candidate_record_id.in_(record_ids),
         ),

@@ -54,10 +54,17 @@ def non_match_between(session: Session, left: Collection[int], right: Collection
 
 
 def open_review_between(session: Session, left: Collection[int], right: Collection[int]) -> bool:
+    """Whether an open item already links the two groups.
+
+    The status is checked on the few items between them, not in the query: with
+    ``status = 'open'`` in the WHERE clause SQLite chose the status index and read
+    every open item (265 ms per check with 660,000 of them, a quarter of a 1M bulk
+    import's time) instead of the record indexes (0.24 ms).
+    """
     if not (left and right):
         return False
-    condition = and_(ReviewItem.status == "open", _across(ReviewItem, left, right))
-    return bool(session.scalar(select(exists().where(condition))))
+    statuses = session.scalars(select(ReviewItem.status).where(_across(ReviewItem, left, right)))
+    return "open" in set(statuses)
 
 
 def close_reviews(
@@ -71,9 +78,11 @@ def close_reviews(
     """Settle every open item between the two groups of records with ``status``."""
     if not (left and right):
         return
+    between = select(ReviewItem.id).where(_across(ReviewItem, left, right))
+    still_open = (ReviewItem.status + "") == "open"  # `status || ''`: no status index, see above
     session.execute(
         update(ReviewItem)
-        .where(ReviewItem.status == "open", _across(ReviewItem, left, right))
+        .where(ReviewItem.id.in_(between.scalar_subquery()), still_open)
         .values(status=status, decided_at=utcnow(), decided_by=actor)
         .execution_options(synchronize_session=False)
     )
