@@ -45,13 +45,17 @@ class _Memo(Generic[Value]):
             value = self.values[key]
         except KeyError:
             value = self.function(*key)
-            self.store(key, value)
-            if self.learned is not None:
-                self.learned.append((key, value))
+            self.learn(key, value)
             return value
         with suppress(KeyError):  # another thread may have just evicted it
             self.values.move_to_end(key)
         return value
+
+    def learn(self, key: Hashable, value: Value) -> None:
+        """Store a value parsed here, noting it while a ``recording`` block runs."""
+        self.store(key, value)
+        if self.learned is not None:
+            self.learned.append((key, value))
 
     def store(self, key: Hashable, value: Value) -> None:
         self.values[key] = value
@@ -83,10 +87,7 @@ def phone(raw: str, region: str | None) -> PhoneResult:
         region = None
     result = _phone(raw, region)
     if result.valid and result.e164 and result.extension is None and result.e164 != raw:
-        e164 = replace(result, raw=result.e164)
-        _phone.store((result.e164, None), e164)
-        if _phone.learned is not None:
-            _phone.learned.append(((result.e164, None), e164))
+        _phone.learn((result.e164, None), replace(result, raw=result.e164))
     return result
 
 
