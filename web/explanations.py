@@ -37,6 +37,7 @@ LEVEL_LABELS = {
     "shared": "shared by differently named people (no evidence)",
     "personal_and_work": "work vs personal address (no evidence)",
     "implied": "same, as the postal code says (no extra evidence)",
+    "numbered": "numbered addresses at one company (two colleagues)",
 }
 KEY_LABELS = {"email": "email", "phone": "phone"}
 BAR_STEPS = 10

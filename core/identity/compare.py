@@ -8,6 +8,7 @@ None means one side lacks the field: no evidence either way, weight 0.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from itertools import product
 
@@ -81,7 +82,10 @@ def email(a: Features, b: Features) -> Outcome:
 
     Digits, first and last letters never count as a typo: "john.smith14@" and
     "john.smith44@" are two accounts, "asmith@" and "esmith@" or "johns@" and "johnb@"
-    two colleagues (initial plus family name, given name plus initial).
+    two colleagues (initial plus family name, given name plus initial). numbered: two
+    work addresses at one company that differ only by a trailing number
+    ("robert.presmer@" / "robert.presmer2@"), which a company hands out to tell two
+    people of one name apart.
     """
     if not (a.emails and b.emails):
         return None
@@ -90,6 +94,8 @@ def email(a: Features, b: Features) -> Outcome:
         return "exact", f"email:{shared[0]}"
     if any(_one_letter_off(left, right) for left, right in product(a.emails, b.emails)):
         return "typo", None
+    if any(_numbered(left, right) for left, right in product(_work(a), _work(b))):
+        return "numbered", None
     kinds_a, kinds_b = _address_kinds(a), _address_kinds(b)
     if len(kinds_a) == len(kinds_b) == 1 and kinds_a != kinds_b:
         return "personal_and_work", None
@@ -100,9 +106,32 @@ def _address_kinds(features: Features) -> set[bool]:
     """True for a work address (at one of the record's company domains, which every
     non-free-mail address adds), False for a personal (free-mail) one."""
     return {
-        any(host == d or host.endswith(f".{d}") for d in features.domains)
+        any(_at(host, d) for d in features.domains)
         for host in (address.rpartition("@")[2] for address in features.emails)
     }
+
+
+def _work(features: Features) -> list[str]:
+    """The record's addresses at its company domains."""
+    return [
+        address
+        for address in features.emails
+        if any(_at(address.rpartition("@")[2], d) for d in features.domains)
+    ]
+
+
+def _at(host: str, domain: str) -> bool:
+    return host == domain or host.endswith(f".{domain}")
+
+
+def _numbered(left: str, right: str) -> bool:
+    """One mailbox name at one domain, told apart by a trailing number."""
+    local_a, _, domain_a = left.rpartition("@")
+    local_b, _, domain_b = right.rpartition("@")
+    if domain_a != domain_b or local_a == local_b:
+        return False
+    stem = local_a.rstrip(string.digits)
+    return bool(stem) and stem == local_b.rstrip(string.digits)
 
 
 def _one_letter_off(left: str, right: str) -> bool:
@@ -141,7 +170,9 @@ def company(a: Features, b: Features) -> Outcome:
         return "exact", f"f_company:{shared[0]}"
     named = _domain_named(a.company, b.domains) or _domain_named(b.company, a.domains)
     if named:
-        return "exact", f"f_company:{named}"
+        # As common as the name is among names and domains: the domain's own key was
+        # often held by the new record alone, so this agreement weighed as the rarest.
+        return "exact", f"f_cname:{domain_stem(named)}"
     if a.company and b.company and _similar(a.company, b.company):
         return "similar", None
     return "different", None

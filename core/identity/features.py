@@ -3,7 +3,8 @@
 Every key is "kind:value". Deterministic kinds ("email", "phone") may link on their
 own; blocking kinds (those of ``core.normalize.blocking_keys``) only nominate
 candidates; frequency kinds ("f_given", ...) count how common a value is, for the
-u-probabilities.
+u-probabilities ("f_cname" counts a company name as domains spell it, held by records
+naming the company and by records with an address at a domain of that name).
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from functools import lru_cache
 from typing import Any
 
 from core.identity import blocking
-from core.normalize import birth_date_key, normalize_company_name, postal_code_key, tail
+from core.normalize import (
+    birth_date_key,
+    company_stem,
+    domain_stem,
+    normalize_company_name,
+    postal_code_key,
+    tail,
+)
 from core.normalize.text import collapse_spaces, fold
 from core.records import normal
 from core.records.fields import single_value
@@ -57,11 +65,18 @@ class Features:
             "f_given": [self.given],
             "f_family": [self.family],
             "f_company": [*self.domains, self.company],
+            "f_cname": list(self.company_stems()),
             "f_postal": [self.postal],
             "f_city": [self.city],
             "f_birth": [self.birth],
         }
         return [storage_key(f"{kind}:{v}") for kind, values in facts.items() for v in values if v]
+
+    def company_stems(self) -> set[str]:
+        """The company's name as domains spell it, from the name and each domain: how a
+        name and a domain are found to agree, and how common such an agreement is."""
+        stems = {company_stem(self.company), *map(domain_stem, self.domains)}
+        return {stem for stem in stems if stem}
 
     def all_keys(self) -> list[str]:
         """Every key to store for this record, each once."""

@@ -79,6 +79,22 @@ def test_addresses_differing_in_their_last_letter_are_two_colleagues() -> None:
     assert compare.email(john_smith, f(emails=["jahns@acme.com"]))[0] == "typo"
 
 
+def test_work_addresses_told_apart_by_a_number_are_two_colleagues() -> None:
+    first = f(emails=["robert.presmer@smithmedia.com"])
+    second = f(emails=["Robert.Presmer2@smithmedia.com"])
+    assert compare.email(first, second) == ("numbered", None)
+    assert compare.email(second, first) == ("numbered", None)
+    assert compare.email(f(emails=["miaa2@acme.com"]), f(emails=["miaa7@acme.com"]))[0] == (
+        "numbered"
+    )
+    elsewhere = f(emails=["robert.presmer2@smithmedia.co.uk"])
+    assert compare.email(first, elsewhere)[0] == "different"  # another domain
+    assert compare.email(first, f(emails=["robert.presmr@smithmedia.com"]))[0] == "typo"
+    # Free-mail accounts with numbers are a person's own choice, not a company's.
+    personal = f(emails=["john.smith@gmail.com"])
+    assert compare.email(personal, f(emails=["john.smith2@gmail.com"]))[0] == "different"
+
+
 def test_a_personal_address_and_a_work_address_are_no_evidence() -> None:
     personal = f(emails=["kenneth.phillips69@gmail.com"])
     work = f(emails=["kphillips@fordrow.com"])
@@ -118,10 +134,13 @@ def test_company_levels() -> None:
 def test_a_company_name_agrees_with_the_domain_it_names() -> None:
     named = f(company_name="Union Foods Inc.")
     by_mail = f(emails=["rbernmer@unionfoods.com"])
-    assert compare.company(named, by_mail) == ("exact", "f_company:unionfoods.com")
-    assert compare.company(by_mail, named) == ("exact", "f_company:unionfoods.com")
+    assert compare.company(named, by_mail) == ("exact", "f_cname:unionfoods")
+    assert compare.company(by_mail, named) == ("exact", "f_cname:unionfoods")
     hyphenated = f(company_domains=["https://union-foods.co.uk"])
-    assert compare.company(named, hyphenated) == ("exact", "f_company:union-foods.co.uk")
+    assert compare.company(named, hyphenated) == ("exact", "f_cname:unionfoods")
+    # Both hold the key whose count sets u: a name and a domain count alike.
+    assert "f_cname:unionfoods" in named.all_keys()
+    assert "f_cname:unionfoods" in by_mail.all_keys()
 
 
 def test_a_company_name_differs_from_a_domain_naming_something_else() -> None:

@@ -50,6 +50,37 @@ def test_nickname_and_typo_with_the_same_workplace_and_birth_date_link(
         assert (record.link_rule, record.link_explanation) == ("probabilistic", explanation)
 
 
+def test_a_namesake_with_the_next_numbered_work_address_waits_for_review(
+    database: Database, sources: list[int]
+) -> None:
+    first = ingest(database, sources[0], "c1", **KATHERINE, birth_date="1984-03-09")
+    second = ingest(database, sources[1], "z1", **{**KATHERINE, "emails": ["kjohnson2@acme.com"]})
+    assert second.action == "review"
+    assert second.customer_id != first.customer_id
+    best = second.explanation["best"]
+    assert best["fields"]["email"]["level"] == "numbered"
+    assert best["total"] >= second.explanation["thresholds"]["auto_link"]  # all else agrees
+    [item] = open_items(database)
+    assert (item.source_record_id, item.candidate_record_id) == (
+        second.source_record_id,
+        first.source_record_id,
+    )
+
+
+def test_a_company_named_by_a_domain_weighs_as_common_as_the_name(
+    database: Database, sources: list[int]
+) -> None:
+    ingest(database, sources[0], "c1", full_name="Ann Rowe", company_name="Union Foods Inc.")
+    by_mail = ingest(
+        database, sources[1], "z1", full_name="Ann Rowe", emails=["arowe@unionfoods.com"]
+    )
+    company = by_mail.explanation["best"]["fields"]["company"]
+    assert company["level"] == "exact"
+    # One stored record names the company: u = (1 + 100 * 0.005) / (1 + 100), where the
+    # new record's own domain, held by nobody yet, gave the rarest u (0.5 / 101).
+    assert company["u"] == pytest.approx(1.5 / 101, rel=0.01)
+
+
 def test_nickname_and_typo_with_less_evidence_go_to_review(
     database: Database, sources: list[int]
 ) -> None:

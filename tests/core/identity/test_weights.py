@@ -72,6 +72,23 @@ def test_a_personal_address_beside_a_work_address_weighs_nothing_and_never_links
     assert not score.may_link  # the name is still all that agrees
 
 
+def test_numbered_colleagues_never_link_whatever_else_agrees() -> None:
+    scorer = Scorer(m_table(), u_table(), fixed_u, set())
+    office = {"city": "Austin", "postal_code": "78701"}
+    first = {"full_name": "Robert Presmer", "company_name": "Smith Media", "address": office}
+    score = scorer.score(
+        extract({**first, "emails": ["robert.presmer@smithmedia.com"]}),
+        extract({**first, "emails": ["robert.presmer2@smithmedia.com"]}),
+    )
+    email = score.fields["email"]
+    assert email.level == "numbered"
+    assert email.weight == pytest.approx(
+        match_weight(DEFAULT_M["email"]["different"], u_table()["email"]["different"])
+    )
+    assert score.total > 20  # name, company and place agree ...
+    assert not score.may_link  # ... but the numbers say two people: review at most
+
+
 def test_a_city_the_postal_code_names_adds_nothing_of_its_own() -> None:
     scorer = Scorer(m_table(), u_table(), fixed_u, set())
     home = {"city": "Boston", "postal_code": "02110"}
