@@ -28,6 +28,11 @@ from core.identity.verdicts import (
 from core.models import REVIEW_STATUSES, Customer, ReviewItem, SourceRecord, utcnow
 
 DECISIONS = ("same", "different")
+# "key_conflict" sorts before "probable_match": the likely order is the index's order.
+REVIEW_ORDERS = {
+    "likely": (ReviewItem.reason, ReviewItem.score.desc(), ReviewItem.id.desc()),
+    "newest": (ReviewItem.created_at.desc(), ReviewItem.id.desc()),
+}
 
 
 def open_reviews(
@@ -87,15 +92,29 @@ def review_allowed(session: Session, left: int, right: int) -> bool:
 
 
 def list_review_items(
-    session: Session, status: str = "open", limit: int = 50, offset: int = 0
+    session: Session,
+    status: str = "open",
+    limit: int = 50,
+    offset: int = 0,
+    order: str = "newest",
 ) -> list[dict[str, Any]]:
-    """Items with both records and their current customers, newest first."""
+    """Items with both records and their current customers, newest or likeliest first.
+
+    "likely": records sharing an email or phone with two customers first (a shared key
+    is the strongest evidence there is), then the scored pairs, highest score first. A
+    large import can queue hundreds of thousands of items; read likeliest first, the
+    first pages hold the duplicates and the last the namesakes. Both orders follow an
+    index, so a page costs the same at any depth of the queue but the offset's walk.
+    """
     if status not in REVIEW_STATUSES:
         raise IdentityError(f"unknown review status '{status}'")
+    if order not in REVIEW_ORDERS:
+        known = ", ".join(REVIEW_ORDERS)
+        raise IdentityError(f"unknown review order '{order}': use one of {known}")
     query = (
         select(ReviewItem)
         .where(ReviewItem.status == status)
-        .order_by(ReviewItem.created_at.desc(), ReviewItem.id.desc())
+        .order_by(*REVIEW_ORDERS[order])
         .limit(limit)
         .offset(offset)
     )

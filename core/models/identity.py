@@ -40,6 +40,16 @@ class ReviewItem(Base):
     decided_by: Mapped[str] = mapped_column(String(320), default="")
 
 
+# The review queue, likeliest first: key conflicts, then the highest scores.
+Index(
+    "ix_review_items_likely",
+    ReviewItem.status,
+    ReviewItem.reason,
+    ReviewItem.score.desc(),
+    ReviewItem.id.desc(),
+)
+
+
 class NonMatch(Base):
     """ "Not the same person", said by someone about two source records (smaller id first)."""
 

@@ -171,3 +171,41 @@ def test_a_rep_cannot_see_or_decide(
         still = session.get(ReviewItem, item.id)
         assert still is not None
         assert still.status == "open"
+
+
+def card_ids(page: str) -> list[int]:
+    return [int(part.split('"', 1)[0]) for part in page.split('id="review-')[1:]]
+
+
+def test_the_queue_reads_likeliest_first_and_keeps_its_order_across_pages(
+    admin_client: FlaskClient, database: Database, item: ReviewItem
+) -> None:
+    with database.session() as session:
+        for score in (10.5, 19.5, 11.0, 18.0, 12.0, 17.0, 13.0, 16.0, 14.0, 15.0):
+            session.add(
+                ReviewItem(
+                    status="open",
+                    reason="probable_match",
+                    score=score,
+                    source_record_id=item.source_record_id,
+                    candidate_record_id=item.candidate_record_id,
+                    explanation=item.explanation,
+                )
+            )
+    with database.session() as session:
+        scores = {
+            row.id: row.score for row in session.execute(select(ReviewItem.id, ReviewItem.score))
+        }
+    likeliest = sorted(scores, key=lambda i: (-scores[i], -i))
+
+    first = admin_client.get("/review").text
+    assert card_ids(first) == likeliest[:10]
+    assert '<span class="current" aria-current="true">Most likely first</span>' in first
+    assert 'href="/review?page=2&amp;order=likely"' in first
+    second = admin_client.get("/review?page=2&order=likely").text
+    assert card_ids(second) == likeliest[10:]
+
+    newest = admin_client.get("/review?order=newest").text
+    assert card_ids(newest) == sorted(scores, reverse=True)[:10]
+    assert 'href="/review?page=2&amp;order=newest"' in newest
+    assert admin_client.get("/review?order=best").status_code == 404

@@ -19,6 +19,7 @@ from web.ui.customer_forms import ReviewDecisionForm
 from web.ui.review_view import open_count, review_cards
 
 PER_PAGE = 10
+ORDERS = {"likely": "Most likely first", "newest": "Newest first"}  # keys: REVIEW_ORDERS
 Decision = Literal["same", "different"]
 SAME = "Merged: the two records are now one customer, #{winner}."
 DIFFERENT = "Noted: not the same person. This pair will not be proposed again."
@@ -28,15 +29,24 @@ DIFFERENT = "Noted: not the same person. This pair will not be proposed again."
 @admin_required
 def review_queue() -> str:
     page = request.args.get("page", 1, type=int)
-    if page < 1:
+    order = request.args.get("order", "likely")
+    if page < 1 or order not in ORDERS:
         abort(404)
     with hub().database.session() as db:
         total = open_count(db)
-        cards = review_cards(db, PER_PAGE, (page - 1) * PER_PAGE)
+        cards = review_cards(db, PER_PAGE, (page - 1) * PER_PAGE, order)
     pages = max(1, ceil(total / PER_PAGE))
     if page > pages:
         abort(404)
-    return render_template("review/queue.html", cards=cards, total=total, page=page, pages=pages)
+    return render_template(
+        "review/queue.html",
+        cards=cards,
+        total=total,
+        page=page,
+        pages=pages,
+        order=order,
+        orders=ORDERS,
+    )
 
 
 @blueprint.post("/review/<int:item_id>")

@@ -49,8 +49,10 @@ def open_count(session: Session) -> int:
     return session.scalar(select(func.count(ReviewItem.id)).where(ReviewItem.status == "open")) or 0
 
 
-def review_cards(session: Session, limit: int, offset: int) -> list[ReviewCard]:
-    items = list_review_items(session, "open", limit=limit, offset=offset)
+def review_cards(
+    session: Session, limit: int, offset: int, order: str = "likely"
+) -> list[ReviewCard]:
+    items = list_review_items(session, "open", limit=limit, offset=offset, order=order)
     return [_card(session, item) for item in items]
 
 

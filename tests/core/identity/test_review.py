@@ -12,7 +12,7 @@ from core.identity import (
     merge_customers,
     rebuild,
 )
-from core.models import Customer, NonMatch
+from core.models import Customer, NonMatch, ReviewItem
 from tests.core.identity.support import active_customers, event_types, ingest, open_items
 
 ANN = {"given_name": "Katherine", "family_name": "Thistlewood", "company_name": "Acme"}
@@ -37,6 +37,38 @@ def test_items_are_listed_with_both_records(database: Database, sources: list[in
     assert item["record"]["customer"]["id"] == second.customer_id
     assert item["candidate"]["customer"]["full_name"] == "Katherine Thistlewood"
     assert item["explanation"]["fields"]["given_name"]["level"] == "nickname"
+
+
+def test_the_queue_reads_likeliest_first_or_newest_first(
+    database: Database, sources: list[int]
+) -> None:
+    first, second = queued_pair(database, sources)
+    [queued] = open_items(database)
+    assert 12.5 < queued.score < 18.0  # the pair the resolver queued sits in the middle
+    added = [("probable_match", 12.5), ("key_conflict", None), ("probable_match", 18.0)]
+    with database.session() as session:
+        for reason, score in added:
+            session.add(
+                ReviewItem(
+                    status="open",
+                    reason=reason,
+                    score=score,
+                    source_record_id=second.source_record_id,
+                    candidate_record_id=first.source_record_id,
+                )
+            )
+    with database.session() as session:
+        likely = list_review_items(session, order="likely")
+        newest = list_review_items(session, order="newest")
+        with pytest.raises(IdentityError, match="unknown review order 'best'"):
+            list_review_items(session, order="best")
+    assert [(i["reason"], i["score"]) for i in likely] == [
+        ("key_conflict", None),
+        ("probable_match", 18.0),
+        ("probable_match", queued.score),
+        ("probable_match", 12.5),
+    ]
+    assert [i["id"] for i in newest] == sorted((i["id"] for i in likely), reverse=True)
 
 
 def test_same_merges_the_newer_customer_into_the_older(

@@ -16,6 +16,7 @@ from sqlalchemy import event, text
 from core import migrate
 from core.db import Database
 from core.identity.explain import _reviews
+from core.identity.review import list_review_items
 from core.identity.verdicts import close_reviews, open_review_between
 
 STATUS_INDEX = "ix_review_items_status_created"
@@ -58,4 +59,15 @@ def test_pair_checks_and_closing_read_the_record_indexes(tmp_path: Path) -> None
         for plan in plans:
             assert STATUS_INDEX not in plan, (name, plan)
             assert "ix_review_items_source_record_id" in plan, (name, plan)
+    database.dispose()
+
+
+def test_the_queue_pages_follow_an_index_in_either_order(tmp_path: Path) -> None:
+    """A page of a queue of 370,000 open items must not sort them all first."""
+    database = Database(f"sqlite:///{tmp_path / 'plans.db'}")
+    migrate.upgrade(database)
+    for order, index in [("likely", "ix_review_items_likely"), ("newest", STATUS_INDEX)]:
+        [plan] = _plans(database, lambda s, o=order: list_review_items(s, order=o, offset=500))
+        assert index in plan, (order, plan)
+        assert "TEMP B-TREE" not in plan, (order, plan)
     database.dispose()
