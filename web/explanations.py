@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.identity import IdentityOptions
+from core.identity.weights import NAME_FIELDS, NEUTRAL_LEVELS, SEPARATE_LEVELS
 
 FIELD_LABELS = {
     "given_name": "Given name",
@@ -159,10 +160,14 @@ def _new(data: dict[str, Any]) -> LinkExplanation:
             "new", "Started this customer: no existing customer shared a key or a name."
         )
     total = float(best.get("total") or 0.0)
+    verdict = (
+        f"below the auto-link threshold of {auto:.1f}."
+        if total < auto
+        else f"at or above the auto-link threshold of {auto:.1f}, but {_held_back(best)}."
+    )
     return LinkExplanation(
         "new",
-        f"Started this customer: the closest existing customer scored {total:.1f} bits, "
-        f"below the auto-link threshold of {auto:.1f}.",
+        f"Started this customer: the closest existing customer scored {total:.1f} bits, {verdict}",
         fields=weights(best.get("fields")),
         total=round(total, 2),
         auto_link=auto,
@@ -173,15 +178,39 @@ def _new(data: dict[str, Any]) -> LinkExplanation:
 def _probable(data: dict[str, Any]) -> LinkExplanation:
     auto, review = _thresholds(data)
     total = float(data.get("total") or 0.0)
+    summary = (
+        f"Scored {total:.1f} bits: at or above the review threshold of {review:.1f} "
+        f"but below the auto-link threshold of {auto:.1f}."
+        if total < auto
+        else f"Scored {total:.1f} bits, at or above the auto-link threshold of {auto:.1f}, "
+        f"but {_held_back(data, linked_elsewhere=True)}: a person decides."
+    )
     return LinkExplanation(
         "probable_match",
-        f"Scored {total:.1f} bits: at or above the review threshold of {review:.1f} "
-        f"but below the auto-link threshold of {auto:.1f}.",
+        summary,
         fields=weights(data.get("fields")),
         total=round(total, 2),
         auto_link=auto,
         review=review,
     )
+
+
+def _held_back(scored: Mapping[str, Any], *, linked_elsewhere: bool = False) -> str:
+    """Why a score at the auto-link threshold did not link (the rules of ``Score.may_link``)."""
+    fields: Mapping[str, Any] = scored.get("fields") or {}
+    levels = {name: (f or {}).get("level") for name, f in fields.items()}
+    if any(level in SEPARATE_LEVELS for level in levels.values()):
+        return "numbered addresses at one company say these are two colleagues"
+    if "different" in (levels.get("given_name"), levels.get("family_name")):
+        return "the names say these are two different people"
+    if not any(
+        name not in NAME_FIELDS and level not in ("different", *NEUTRAL_LEVELS)
+        for name, level in levels.items()
+    ):
+        return "nothing besides the name agrees"
+    if linked_elsewhere:
+        return "the record was linked to a customer that scored higher"
+    return "a link needs a person's decision here"
 
 
 def _key_conflict(data: dict[str, Any]) -> LinkExplanation:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.explanations import weights
+from web.explanations import describe_link, weights
 
 
 def test_neutral_levels_say_they_are_no_evidence() -> None:
@@ -21,3 +21,42 @@ def test_neutral_levels_say_they_are_no_evidence() -> None:
         "given_name": "nickname",
     }
     assert rows[0].name == "given_name"  # strongest evidence first
+
+
+def test_a_score_at_the_link_threshold_that_did_not_link_says_why() -> None:
+    thresholds = {"auto_link": 20.0, "review": 10.0}
+    colleagues = {
+        "given_name": {"level": "exact", "weight": 7.0},
+        "family_name": {"level": "exact", "weight": 4.0},
+        "email": {"level": "numbered", "weight": -1.15},
+        "company": {"level": "exact", "weight": 11.5},
+    }
+    item = describe_link(
+        {"rule": "probable_match", "total": 21.35, "fields": colleagues, "thresholds": thresholds}
+    )
+    assert item.headline == (
+        "Scored 21.4 bits, at or above the auto-link threshold of 20.0, but numbered "
+        "addresses at one company say these are two colleagues: a person decides."
+    )
+    runner_up = {**colleagues, "email": {"level": "different", "weight": -1.15}}
+    item = describe_link(
+        {"rule": "probable_match", "total": 21.35, "fields": runner_up, "thresholds": thresholds}
+    )
+    assert item.headline.endswith(
+        "but the record was linked to a customer that scored higher: a person decides."
+    )
+    name_only = {
+        "given_name": colleagues["given_name"],
+        "family_name": {"level": "exact", "weight": 14.0},
+    }
+    new = describe_link(
+        {"rule": "new", "thresholds": thresholds, "best": {"total": 21.0, "fields": name_only}}
+    )
+    assert new.headline == (
+        "Started this customer: the closest existing customer scored 21.0 bits, at or above "
+        "the auto-link threshold of 20.0, but nothing besides the name agrees."
+    )
+    below = describe_link(
+        {"rule": "new", "thresholds": thresholds, "best": {"total": 12.0, "fields": name_only}}
+    )
+    assert below.headline.endswith("scored 12.0 bits, below the auto-link threshold of 20.0.")
