@@ -39,6 +39,7 @@ LEVEL_LABELS = {
     "personal_and_work": "work vs personal address (no evidence)",
     "implied": "same, as the postal code says (no extra evidence)",
     "numbered": "numbered addresses at one company (two colleagues)",
+    "other_domains": "same name, other domains (maybe two companies)",
 }
 KEY_LABELS = {"email": "email", "phone": "phone"}
 BAR_STEPS = 10

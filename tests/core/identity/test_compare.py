@@ -143,6 +143,17 @@ def test_a_company_name_agrees_with_the_domain_it_names() -> None:
     assert "f_cname:unionfoods" in by_mail.all_keys()
 
 
+def test_one_company_name_at_two_sets_of_domains_may_be_two_companies() -> None:
+    pharma = f(company_name="Prime Pharma LLC", emails=["wei_jackson@primepharma.io"])
+    other = f(company_name="Prime Pharma", emails=["wjackson@primepharma2.com"])
+    assert compare.company(pharma, other) == ("other_domains", None)
+    assert compare.company(pharma, f(emails=["w@primepharma.com"])) == ("other_domains", None)
+    # One side without a domain, or a domain in common: the name decides as before.
+    assert compare.company(pharma, f(company_name="Prime Pharma"))[0] == "exact"
+    both = f(company_name="Prime Pharma", emails=["a@primepharma.io", "b@primepharma.de"])
+    assert compare.company(pharma, both) == ("exact", "f_company:prime pharma")
+
+
 def test_a_company_name_differs_from_a_domain_naming_something_else() -> None:
     named = f(company_name="Union Foods")
     assert compare.company(named, f(emails=["a@unionfood.com"]))[0] == "different"
