@@ -9,6 +9,7 @@ and the names do not contradict each other; otherwise it waits for review.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,11 @@ class IdentityOptions:
 
     auto_link_threshold: float = 20.0
     review_threshold: float = 10.0
+    # The store size the review threshold is set for. In a larger store the same score
+    # is weaker evidence (the prior odds that one given customer is the one fall with
+    # the number of customers), so the review threshold rises by log2(records / this),
+    # never above the auto-link threshold; None keeps it fixed.
+    review_reference_records: int | None = 10_000
     m: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     u: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     estimate_m: bool = True  # learn m from records already linked by email or phone
@@ -34,8 +40,18 @@ class IdentityOptions:
     max_reviews_per_record: int = 3
     default_region: str | None = None  # for national phone numbers without a country
 
+    def review_floor(self, records: int) -> float:
+        """The review threshold for a store of ``records`` source records."""
+        reference = self.review_reference_records
+        if reference is None or records <= reference:
+            return self.review_threshold
+        risen = self.review_threshold + math.log2(records / reference)
+        return min(risen, self.auto_link_threshold)
+
     def __post_init__(self) -> None:
         if self.review_threshold > self.auto_link_threshold:
             raise ValueError("review_threshold must not exceed auto_link_threshold")
+        if self.review_reference_records is not None and self.review_reference_records < 1:
+            raise ValueError("review_reference_records must be at least 1 (or None)")
         if self.shared_key_people < 2:
             raise ValueError("shared_key_people must be at least 2")

@@ -130,7 +130,8 @@ def _score(
 ) -> Decision:
     options = index.options
     scored = score_candidates(features, index, scorer, blocked)
-    thresholds = {"auto_link": options.auto_link_threshold, "review": options.review_threshold}
+    review_floor = round(options.review_floor(index.total), 2)
+    thresholds = {"auto_link": options.auto_link_threshold, "review": review_floor}
     if scored and _links(scored[0][0], options):
         best, holder = scored[0]
         rest = [s for s in scored[1:] if _links(s[0], options)]
@@ -141,7 +142,7 @@ def _score(
     explanation: dict[str, Any] = {"rule": "new", "thresholds": thresholds}
     if scored:
         explanation["best"] = scored[0][0].explain()
-    in_range = [s for s in scored if s[0].total >= options.review_threshold]
+    in_range = [s for s in scored if s[0].total >= review_floor]
     reviews = [_probable(s, h) for s, h in in_range[: options.max_reviews_per_record]]
     holder = scored[0][1] if scored else None
     action = "review" if reviews else "created"
