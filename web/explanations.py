@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.identity import IdentityOptions
-from core.identity.weights import NAME_FIELDS, NEUTRAL_LEVELS, SEPARATE_LEVELS
+from core.identity.weights import SEPARATE_LEVELS, agrees_beyond_name
 
 FIELD_LABELS = {
     "given_name": "Given name",
@@ -204,10 +204,7 @@ def _held_back(scored: Mapping[str, Any], *, linked_elsewhere: bool = False) -> 
         return "numbered addresses at one company say these are two colleagues"
     if "different" in (levels.get("given_name"), levels.get("family_name")):
         return "the names say these are two different people"
-    if not any(
-        name not in NAME_FIELDS and level not in ("different", *NEUTRAL_LEVELS)
-        for name, level in levels.items()
-    ):
+    if not agrees_beyond_name(levels):
         return "nothing besides the name agrees"
     if linked_elsewhere:
         return "the record was linked to a customer that scored higher"

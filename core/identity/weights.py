@@ -68,6 +68,15 @@ IMPLIED_BY = {"city": "postal_code"}
 # at 100,000 records 14 of the 97 false links were such pairs, and no true one.
 SEPARATE_LEVELS = ("numbered",)
 
+
+def agrees_beyond_name(levels: Mapping[str, str | None]) -> bool:
+    """Something besides the name agrees: a field level that is evidence for one person."""
+    return any(
+        name not in NAME_FIELDS and level not in ("different", *NEUTRAL_LEVELS)
+        for name, level in levels.items()
+    )
+
+
 ExactU = Callable[[str, str, float], float]  # (field, frequency key, prior u) -> u
 
 
@@ -116,12 +125,10 @@ class Score:
     def may_link(self) -> bool:
         """A link needs names that fit, nothing that says two people, and something
         besides the name that agrees."""
-        if self.names_conflict or any(f.level in SEPARATE_LEVELS for f in self.fields.values()):
+        levels = {name: f.level for name, f in self.fields.items()}
+        if self.names_conflict or any(level in SEPARATE_LEVELS for level in levels.values()):
             return False
-        return any(
-            name not in NAME_FIELDS and f.level not in ("different", *NEUTRAL_LEVELS)
-            for name, f in self.fields.items()
-        )
+        return agrees_beyond_name(levels)
 
     def explain(self) -> dict[str, Any]:
         """Plain data for the stored explanation: each field's level and weight."""
