@@ -4,12 +4,17 @@ For every key of the chunk the index knows how many stored records hold it (valu
 frequencies, for u) and, per customer, one record holding it (to compare with).
 Records decided earlier in the same chunk are added as they go, so two records of one
 person in one import link to each other.
+
+The features of a stored holder are fetched only when it is compared: those holding an
+email or phone of the chunk up front (every one of them is compared), the others when a
+record is scored against their customer (at most ``max_candidates`` customers of the
+hundreds a common name's blocks nominate).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,12 +45,22 @@ CustomerRef = int | NewCustomer
 
 @dataclass(eq=False)
 class Holder:
-    """A record that holds a key: a stored one (``record_id``) or one of this chunk."""
+    """A record that holds a key: a stored one (``record_id``) or one of this chunk.
 
-    features: Features
+    ``features`` is None for a stored record not compared yet (``CandidateIndex.load``).
+    """
+
+    features: Features | None
     customer: CustomerRef
     record_id: int | None = None
     pending: Any = None  # the chunk item; its record id is known once written
+
+    @property
+    def loaded(self) -> Features:
+        """The features to compare with; a stored holder must have been loaded first."""
+        if self.features is None:
+            raise RuntimeError(f"features of record {self.record_id} were not loaded")
+        return self.features
 
     @property
     def current_record_id(self) -> int | None:
@@ -65,6 +80,18 @@ class CandidateIndex:
     newly_demoted: dict[str, int] = field(default_factory=dict)
     non_matches: dict[int, set[int]] = field(default_factory=dict)
     record_customers: dict[int, CustomerRef] = field(default_factory=dict)
+    fetch: Callable[[list[int]], dict[int, Features]] | None = None  # stored features by id
+
+    def load(self, holders: Iterable[Holder]) -> None:
+        """Fetch, in one query, the features of the stored holders about to be compared."""
+        missing = [h for h in holders if h.features is None]
+        if not missing:
+            return
+        if self.fetch is None:
+            raise RuntimeError("holders without features and nothing to fetch them with")
+        found = self.fetch(sorted({h.record_id for h in missing if h.record_id is not None}))
+        for holder in missing:
+            holder.features = found.get(holder.record_id or 0, Features())
 
     def usable(self, key: str) -> bool:
         """A key nominates candidates unless demoted or held by too many records."""
@@ -114,17 +141,21 @@ def load_index(
     session.flush()
     connection = session.connection()
     index = CandidateIndex(options=options, total=total)
+    index.fetch = lambda record_ids: _features(connection, record_ids)
     keys = sorted({key for f in features for key in f.all_keys()})
     index.counts.update(_count(session, connection, keys, total))
     lookups = [k for k in keys if not k.startswith("f_") and index.counts[k]]
-    index.demoted = _demoted(
-        connection, [k for k in lookups if split_key(k)[0] in DETERMINISTIC_KINDS]
-    )
-    wanted = [k for k in lookups if index.usable(k) or split_key(k)[0] in DETERMINISTIC_KINDS]
+    index.demoted = _demoted(connection, [k for k in lookups if _deterministic(k)])
+    wanted = [k for k in lookups if index.usable(k) or _deterministic(k)]
     holders = _holders(connection, [k for k in wanted if k not in index.demoted])
-    _attach(connection, index, holders)
+    _attach(index, holders)
+    index.load(h for k in wanted if _deterministic(k) for h in index.holders.get(k, ()))
     _load_non_matches(connection, index, list(record_ids))
     return index
+
+
+def _deterministic(key: str) -> bool:
+    return split_key(key)[0] in DETERMINISTIC_KINDS
 
 
 def _by_kind(keys: list[str]) -> tuple[tuple[str, ...], dict[str, list[str]]]:
@@ -216,16 +247,13 @@ def _holders(connection: Connection, keys: list[str]) -> list[tuple[str, int, in
     return found
 
 
-def _attach(
-    connection: Connection, index: CandidateIndex, holders: list[tuple[str, int, int]]
-) -> None:
-    record_ids = sorted({record_id for _, _, record_id in holders})
-    features = _features(connection, record_ids)
+def _attach(index: CandidateIndex, holders: list[tuple[str, int, int]]) -> None:
+    """One Holder per stored record, listed under each key it holds; features not yet."""
     by_record: dict[int, Holder] = {}
     for key, customer_id, record_id in holders:
         holder = by_record.get(record_id)
         if holder is None:
-            holder = Holder(features.get(record_id, Features()), customer_id, record_id)
+            holder = Holder(None, customer_id, record_id)
             by_record[record_id] = holder
             index.record_customers[record_id] = customer_id
         index.holders[key].append(holder)

@@ -71,12 +71,13 @@ def deterministic_matches(features: Features, index: CandidateIndex, blocked: se
         holders = index.holders.get(key, [])
         if key in index.demoted or not holders:
             continue
-        people = count_people([features, *(h.features for h in holders)])
+        index.load(holders)
+        people = count_people([features, *(h.loaded for h in holders)])
         if people >= index.options.shared_key_people:
             index.demote(key, people)
             continue
         for holder in holders:
-            if holder.customer not in blocked and not distinct_people(features, holder.features):
+            if holder.customer not in blocked and not distinct_people(features, holder.loaded):
                 found.setdefault(holder.customer, []).append((key, holder))
     return found
 
@@ -172,8 +173,10 @@ def score_candidates(
                 holders.setdefault(holder.customer, {})[id(holder)] = holder
                 shared[holder.customer] += 1
     ranked = sorted(holders, key=lambda ref: (-shared[ref], _order(ref)))
+    chosen = ranked[: index.options.max_candidates]
+    index.load(h for customer in chosen for h in holders[customer].values())
     results = []
-    for customer in ranked[: index.options.max_candidates]:
-        pairs = [(scorer.score(features, h.features), h) for h in holders[customer].values()]
+    for customer in chosen:
+        pairs = [(scorer.score(features, h.loaded), h) for h in holders[customer].values()]
         results.append(max(pairs, key=lambda pair: pair[0].total))
     return sorted(results, key=lambda pair: -pair[0].total)
