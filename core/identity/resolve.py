@@ -15,7 +15,6 @@ from typing import Any
 
 from core.identity.candidates import CandidateIndex, CustomerRef, Holder
 from core.identity.features import Features
-from core.identity.options import IdentityOptions
 from core.identity.people import count_people, distinct_people
 from core.identity.weights import Score, Scorer
 
@@ -131,12 +130,13 @@ def _score(
 ) -> Decision:
     options = index.options
     scored = score_candidates(features, index, scorer, blocked)
+    auto_link = round(options.link_threshold(index.total), 2)
     review_floor = round(options.review_floor(index.total), 2)
-    thresholds = {"auto_link": options.auto_link_threshold, "review": review_floor}
-    if scored and _links(scored[0][0], options):
+    thresholds = {"auto_link": auto_link, "review": review_floor}
+    if scored and _links(scored[0][0], auto_link):
         best, holder = scored[0]
-        rest = [s for s in scored[1:] if _links(s[0], options)]
-        reviews = [_probable(s, h) for s, h in rest[: options.max_reviews_per_record]]
+        rest = [s for s in scored[1:] if _links(s[0], auto_link)]
+        reviews = [_probable(s, h, thresholds) for s, h in rest[: options.max_reviews_per_record]]
         explanation = {"rule": "probabilistic", **best.explain(), "thresholds": thresholds}
         action = "review" if reviews else "linked"
         return Decision(action, holder.customer, "probabilistic", explanation, holder, reviews)
@@ -144,18 +144,18 @@ def _score(
     if scored:
         explanation["best"] = scored[0][0].explain()
     in_range = [s for s in scored if s[0].total >= review_floor]
-    reviews = [_probable(s, h) for s, h in in_range[: options.max_reviews_per_record]]
+    reviews = [_probable(s, h, thresholds) for s, h in in_range[: options.max_reviews_per_record]]
     holder = scored[0][1] if scored else None
     action = "review" if reviews else "created"
     return Decision(action, new_customer(), "new", explanation, holder, reviews)
 
 
-def _links(score: Score, options: IdentityOptions) -> bool:
-    return score.total >= options.auto_link_threshold and score.may_link
+def _links(score: Score, auto_link: float) -> bool:
+    return score.total >= auto_link and score.may_link
 
 
-def _probable(score: Score, holder: Holder) -> ReviewIntent:
-    explanation = {"rule": "probable_match", **score.explain()}
+def _probable(score: Score, holder: Holder, thresholds: dict[str, float]) -> ReviewIntent:
+    explanation = {"rule": "probable_match", **score.explain(), "thresholds": thresholds}
     return ReviewIntent(holder, "probable_match", round(score.total, 2), explanation)
 
 

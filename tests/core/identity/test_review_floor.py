@@ -26,7 +26,8 @@ def test_the_floor_rises_by_log2_of_the_store_over_the_reference() -> None:
     assert options.review_floor(0) == options.review_floor(10_000) == 10.0
     assert options.review_floor(100_000) == pytest.approx(10 + math.log2(10))
     assert options.review_floor(1_000_000) == pytest.approx(10 + math.log2(100))
-    assert options.review_floor(10**12) == options.auto_link_threshold  # never above it
+    unrisen_link = IdentityOptions(link_reference_records=None)
+    assert unrisen_link.review_floor(10**12) == 20.0  # never above the link threshold
     fixed = IdentityOptions(review_reference_records=None)
     assert fixed.review_floor(10**9) == 10.0
     with pytest.raises(ValueError, match="review_reference_records"):
