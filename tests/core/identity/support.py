@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 
 from core.db import Database
 from core.identity import IdentityOptions, IngestResult, ingest_customer
+from core.identity.candidates import CandidateIndex
+from core.identity.features import extract
+from core.identity.resolve import Decision, resolve
+from core.identity.weights import Scorer, m_table, u_table
 from core.models import Connector, Customer, OutboxEvent, ReviewItem
+
+NEW_CUSTOMER = 0  # the customer ``resolve_new`` makes when the record links to nobody
 
 
 def make_connectors(database: Database, *kinds: str) -> list[int]:
@@ -62,3 +69,31 @@ def golden_values(database: Database, customer_id: int) -> dict[str, Any]:
     with database.session() as session:
         customer = session.get(Customer, customer_id)
         return {name: entry["value"] for name, entry in customer.golden.items()}
+
+
+def resolve_new(
+    index: CandidateIndex, mapped: Mapping[str, Any], *, prior_u: bool = False
+) -> Decision:
+    """A new record resolved against ``index`` without writing anything.
+
+    With ``prior_u`` every value is as common as the default u tables say, so a test
+    reads the same weights whatever the store's counts.
+    """
+    exact_u = (lambda _field, _key, prior: prior) if prior_u else index.exact_u
+    return resolve(
+        extract(mapped),
+        record_id=None,
+        current=None,
+        index=index,
+        scorer=Scorer(m_table(), u_table(), exact_u, set()),
+        new_customer=lambda: NEW_CUSTOMER,
+    )
+
+
+def index_of_one(
+    mapped: Mapping[str, Any], records: int, options: IdentityOptions
+) -> CandidateIndex:
+    """An in-memory index holding one record (customer 1) among ``records`` records."""
+    index = CandidateIndex(options=options, total=records)
+    index.add(extract(mapped), 1, pending=None)
+    return index

@@ -6,9 +6,8 @@ from core.db import Database
 from core.identity.candidates import CandidateIndex, load_index
 from core.identity.features import Features, extract
 from core.identity.options import IdentityOptions
-from core.identity.resolve import Decision, resolve
-from core.identity.weights import Scorer, m_table, u_table
-from tests.core.identity.support import ingest
+from core.identity.resolve import Decision
+from tests.core.identity.support import ingest, resolve_new
 
 GIVEN = ["Ann", "Bea", "Cyd", "Dov", "Eli", "Fay", "Gus", "Hal"]
 OPTIONS = IdentityOptions(max_candidates=3)
@@ -25,15 +24,7 @@ def store_namesakes(database: Database, connector: int) -> None:
 
 
 def decide(index: CandidateIndex) -> Decision:
-    scorer = Scorer(m_table(), u_table(), index.exact_u, set())
-    return resolve(
-        extract(NEWCOMER),
-        record_id=None,
-        current=None,
-        index=index,
-        scorer=scorer,
-        new_customer=lambda: 0,
-    )
+    return resolve_new(index, NEWCOMER)
 
 
 def test_features_are_fetched_for_the_scored_customers_only(
