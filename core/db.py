@@ -19,6 +19,12 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Pages the write-ahead log may hold before a commit copies them into the database
+# (SQLite's default is 1,000). A checkpoint stalls the commit that runs it: at 1,000
+# pages every 50th resolve of a 1M-record store paid 20-27 ms, the whole p99 tail.
+# At 16,000 (64 MiB) one resolve in several hundred pays about 250 ms, hot pages are
+# copied once instead of many times, and a resolve's median fell from 9.8 to 7-8 ms.
+SQLITE_WAL_AUTOCHECKPOINT_PAGES = 16_000
 PING_AFTER_IDLE_SECONDS = 2.0
 # Execution option for a session that only reads: SQLite begins it DEFERRED, so it
 # takes no write lock and never waits for (or holds up) a writer.
@@ -84,6 +90,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

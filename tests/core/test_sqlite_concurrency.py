@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core import migrate
-from core.db import Database
+from core.db import SQLITE_WAL_AUTOCHECKPOINT_PAGES, Database
 from core.models import AuditEntry
 
 PROCESSES = 4
@@ -51,3 +51,15 @@ def test_concurrent_read_then_write_transactions(tmp_path: Path) -> None:
     with database.session() as session:
         assert session.scalar(select(func.count(AuditEntry.id))) == PROCESSES * TRANSACTIONS
     database.dispose()
+
+
+def test_every_connection_checkpoints_the_log_at_the_configured_size(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    try:
+        with database.engine.connect() as connection:
+            pages = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    finally:
+        database.dispose()
+    assert (mode, pages) == ("wal", SQLITE_WAL_AUTOCHECKPOINT_PAGES)
+    assert pages > 1_000  # SQLite's default, which put a checkpoint in every 50th resolve
