@@ -21,10 +21,12 @@ NAME_AND_COMPANY = {"given_name": "Katherine", "family_name": "Johnson", "compan
 KATHY = {"given_name": "Kathy", "family_name": "Jonson", "company_name": "Acme Inc"}
 
 
-def test_the_thresholds_rise_by_log2_of_the_store_over_their_references() -> None:
+def test_the_thresholds_rise_with_log2_of_the_store_over_their_references() -> None:
     options = IdentityOptions()
     assert options.link_threshold(0) == options.link_threshold(100_000) == 20.0
-    assert options.link_threshold(1_000_000) == pytest.approx(20 + math.log2(10))
+    assert options.link_threshold(200_000) == pytest.approx(21.6)  # 1.6 bits per doubling
+    assert options.link_threshold(1_000_000) == pytest.approx(20 + 1.6 * math.log2(10))
+    assert IdentityOptions(link_rise=1).link_threshold(1_000_000) == pytest.approx(23.32, abs=0.01)
     assert options.review_floor(0) == options.review_floor(10_000) == 10.0
     assert options.review_floor(100_000) == pytest.approx(10 + math.log2(10))
     assert options.review_floor(1_000_000) == pytest.approx(10 + math.log2(100))
@@ -35,6 +37,8 @@ def test_the_thresholds_rise_by_log2_of_the_store_over_their_references() -> Non
     for name in ("review_reference_records", "link_reference_records"):
         with pytest.raises(ValueError, match=name):
             IdentityOptions(**{name: 0})
+    with pytest.raises(ValueError, match="link_rise"):
+        IdentityOptions(link_rise=-1)
 
 
 def decide(
@@ -66,12 +70,12 @@ def test_name_and_company_link_at_100k_and_wait_for_review_at_1m() -> None:
 
     large = decide(1_000_000, newcomer=NAME_AND_COMPANY)
     assert (large.action, large.customer) == ("review", NEW_CUSTOMER)
-    assert large.explanation["thresholds"] == {"auto_link": 23.32, "review": 16.64}
+    assert large.explanation["thresholds"] == {"auto_link": 25.32, "review": 16.64}
     review = large.reviews[0]
     assert review.score == small.explanation["total"]
-    assert review.explanation["thresholds"] == {"auto_link": 23.32, "review": 16.64}
+    assert review.explanation["thresholds"] == {"auto_link": 25.32, "review": 16.64}
     summary = describe_link(review.explanation).headline
-    assert "below the auto-link threshold of 23.3" in summary
+    assert "below the auto-link threshold of 25.3" in summary
     assert "review threshold of 16.6" in summary
 
     fixed = decide(1_000_000, IdentityOptions(link_reference_records=None), NAME_AND_COMPANY)
