@@ -18,12 +18,16 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.wal_checkpoint import WalCheckpointer, checkpointer_for
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Pages the write-ahead log may hold before a commit copies them into the database
 # (SQLite's default is 1,000). A checkpoint stalls the commit that runs it: at 1,000
 # pages every 50th resolve of a 1M-record store paid 20-27 ms, the whole p99 tail.
-# At 16,000 (64 MiB) one resolve in several hundred pays about 250 ms, hot pages are
+# At 16,000 (64 MiB) one resolve in several hundred paid about 250 ms, hot pages were
 # copied once instead of many times, and a resolve's median fell from 9.8 to 7-8 ms.
+# A ``Database`` now checkpoints from a thread of its own (``core/wal_checkpoint.py``),
+# so this is the backstop for connections without one.
 SQLITE_WAL_AUTOCHECKPOINT_PAGES = 16_000
 PING_AFTER_IDLE_SECONDS = 2.0
 # Execution option for a session that only reads: SQLite begins it DEFERRED, so it
@@ -106,6 +110,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.checkpointer = _background_checkpoint(self.engine)
 
     @property
     def dialect(self) -> str:
@@ -150,8 +155,21 @@ class Database:
             raise DatabaseUnavailable(describe_db_error(exc)) from exc
 
     def dispose(self) -> None:
-        """Drop pooled connections, e.g. in a freshly forked worker process."""
+        """Drop pooled connections and stop the background checkpoint (a later use
+        starts both again)."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
+
+
+def _background_checkpoint(engine: Engine) -> WalCheckpointer | None:
+    """On a SQLite file, checkpoint the log from a thread after commits."""
+    if engine.dialect.name != "sqlite":
+        return None
+    checkpointer = checkpointer_for(engine.url.database)
+    if checkpointer is not None:
+        event.listen(engine, "commit", lambda _connection: checkpointer.committed())
+    return checkpointer
 
 
 def describe_db_error(exc: BaseException) -> str:
