@@ -15,7 +15,7 @@ from itertools import product
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from core.identity.features import Features
-from core.normalize import company_stem, domain_stem
+from core.normalize import company_stem, domain_stem, nicknames_agree
 
 Outcome = tuple[str, str | None] | None
 
@@ -31,7 +31,7 @@ def given_name(a: Features, b: Features) -> Outcome:
         return "exact", f"f_given:{a.given}"
     if min(len(a.given), len(b.given)) == 1:
         return ("initial", None) if a.given[0] == b.given[0] else ("different", None)
-    if a.given_names & b.given_names:
+    if nicknames_agree(a.given, b.given, a.given_names, b.given_names):
         return "nickname", None
     if given_typo(a, b):
         return "typo", None

@@ -13,6 +13,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from core.identity.compare import NAME_TYPO_SIMILARITY, given_typo
 from core.identity.features import Features
+from core.normalize import nicknames_agree
 
 
 def distinct_people(a: Features, b: Features) -> bool:
@@ -42,7 +43,7 @@ def count_people(records: Iterable[Features]) -> int:
 def _given_compatible(left: str, right: str, a: Features, b: Features) -> bool:
     if left == right or (left[0] == right[0] and min(len(left), len(right)) == 1):
         return True
-    if a.given_names & b.given_names:
+    if nicknames_agree(left, right, a.given_names, b.given_names):
         return True
     return given_typo(a, b)
 

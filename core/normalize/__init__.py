@@ -21,6 +21,7 @@ from core.normalize.names import (
     NameResult,
     canonical_given_names,
     given_names_compatible,
+    nicknames_agree,
     parse_name,
     split_full_name,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "given_names_compatible",
     "is_freemail",
     "is_role_address",
+    "nicknames_agree",
     "normalize_company_name",
     "normalize_email",
     "normalize_phone",

@@ -17,6 +17,9 @@ def f(**mapped) -> Features:
         ("Robert", "ROBERT", "exact"),
         ("Bob", "Robert", "nickname"),
         ("Kathy", "Katherine", "nickname"),
+        ("Bob", "Rob", "nickname"),  # both short for Robert
+        ("Charlie", "Charles", "nickname"),
+        ("Robert", "William", "different"),  # the table gives both "Bill"
         ("J.", "John", "initial"),
         ("J", "Mary", "different"),
         ("Micheal", "Michael", "typo"),

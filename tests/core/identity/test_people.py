@@ -30,6 +30,7 @@ from core.identity.people import count_people, distinct_people
             False,
         ),
         ({"given_name": "Bob"}, {"given_name": "Robert"}, False),
+        ({"given_name": "Robert"}, {"given_name": "William"}, True),  # not via "Bill"
         ({"given_name": "J."}, {"given_name": "John"}, False),
         ({"given_name": "Jon"}, {"given_name": "John"}, False),
         (

@@ -127,6 +127,16 @@ def test_given_names_compatible_uses_the_nickname_groups() -> None:
     assert not given_names_compatible("Bob", None)
 
 
+def test_a_short_form_two_full_names_share_does_not_make_them_one_name() -> None:
+    assert {"bill"} <= canonical_given_names("Robert") & canonical_given_names("William")
+    assert not given_names_compatible("Robert", "William")
+    assert not given_names_compatible("Laura", "Lawrence")
+    assert given_names_compatible("Bob", "Rob")  # both short for Robert, which is longer
+    assert given_names_compatible("Kate", "Kathy")
+    assert given_names_compatible("Charlie", "Charles")  # a full form may be as long
+    assert given_names_compatible("Harry", "Henry")
+
+
 @settings(deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_gives_a_result_never_an_exception(raw: str) -> None:
