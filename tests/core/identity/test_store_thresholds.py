@@ -23,17 +23,17 @@ KATHY = {"given_name": "Kathy", "family_name": "Jonson", "company_name": "Acme I
 
 def test_the_thresholds_rise_with_log2_of_the_store_over_their_references() -> None:
     options = IdentityOptions()
-    assert options.link_threshold(0) == options.link_threshold(100_000) == 20.0
-    assert options.link_threshold(200_000) == pytest.approx(21.6)  # 1.6 bits per doubling
-    assert options.link_threshold(1_000_000) == pytest.approx(20 + 1.6 * math.log2(10))
-    assert IdentityOptions(link_rise=1).link_threshold(1_000_000) == pytest.approx(23.32, abs=0.01)
+    assert options.link_threshold(0) == options.link_threshold(100_000) == 21.0
+    assert options.link_threshold(200_000) == pytest.approx(22.3)  # 1.3 bits per doubling
+    assert options.link_threshold(1_000_000) == pytest.approx(21 + 1.3 * math.log2(10))
+    assert IdentityOptions(link_rise=1).link_threshold(1_000_000) == pytest.approx(24.32, abs=0.01)
     assert options.review_floor(0) == options.review_floor(10_000) == 10.0
     assert options.review_floor(100_000) == pytest.approx(10 + math.log2(10))
     assert options.review_floor(1_000_000) == pytest.approx(10 + math.log2(100))
     unrisen_link = IdentityOptions(link_reference_records=None)
-    assert unrisen_link.review_floor(10**12) == 20.0  # never above the link threshold
+    assert unrisen_link.review_floor(10**12) == 21.0  # never above the link threshold
     fixed = IdentityOptions(review_reference_records=None, link_reference_records=None)
-    assert (fixed.review_floor(10**9), fixed.link_threshold(10**9)) == (10.0, 20.0)
+    assert (fixed.review_floor(10**9), fixed.link_threshold(10**9)) == (10.0, 21.0)
     for name in ("review_reference_records", "link_reference_records"):
         with pytest.raises(ValueError, match=name):
             IdentityOptions(**{name: 0})
