@@ -87,9 +87,7 @@ def canonical_given_names(given: str | None) -> set[str]:
 def given_names_compatible(a: str | None, b: str | None) -> bool:
     """True when two given names may be the same person ("Bill" and "William")."""
     left, right = canonical_given_names(a), canonical_given_names(b)
-    if not (left and right):
-        return False
-    return bool(left & right) and nicknames_agree(_folded(a), _folded(b), left, right)
+    return bool(left and right) and nicknames_agree(_folded(a), _folded(b), left, right)
 
 
 def nicknames_agree(
