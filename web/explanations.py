@@ -121,7 +121,14 @@ def _thresholds(data: Mapping[str, Any]) -> tuple[float, float]:
 
 
 def _conflict_notes(data: Mapping[str, Any]) -> list[str]:
+    """Other customers holding the record's keys: merged in (a bridge) or sent to review."""
     notes = []
+    for merged in data.get("merged") or []:
+        shared = ", ".join(describe_key(key) for key in merged.get("keys") or [])
+        notes.append(
+            f"Customer #{merged.get('customer_id')} had {shared}; every record of both names "
+            "the same person, so it was merged into this customer (see Merge history to undo)."
+        )
     for keys in data.get("conflicts") or []:
         shared = ", ".join(describe_key(key) for key in keys)
         notes.append(f"Another customer also has {shared}; the pair was sent to review.")

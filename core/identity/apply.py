@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.identity.apply_keys import replace_keys, write_demotions
+from core.identity.bridges import merge_bridges, plan_bridges
 from core.identity.candidates import CandidateIndex, CustomerRef, NewCustomer
 from core.identity.ids import allocate_ids, assign_new_ids
 from core.identity.locks import locked_customers
@@ -43,6 +44,9 @@ class ChunkWrite:
     now: datetime
     connector_id: int = 0  # of the new records (a rebuild has none)
     relink_only: bool = False
+    # merge two customers of one person that a record's keys connect (ingestion only:
+    # a rebuild reapplies the merges already made, bridges included)
+    merge_bridges: bool = False
     customers: dict[CustomerRef, Customer] = field(default_factory=dict)
 
 
@@ -53,6 +57,7 @@ def write_chunk(
     with session.no_autoflush:
         plan.customers = materialize(session, items)
         stage_records(session, items, plan)
+        bridges = plan_bridges(session, items, plan.customers) if plan.merge_bridges else []
         changed = None if plan.relink_only else refresh_targets(session, items, plan)
         session.flush()  # customers first: the new records point at them
         insert_new_records(session, items)
@@ -61,6 +66,20 @@ def write_chunk(
         open_reviews(session, items, plan.customers, check_new=plan.relink_only)
         if changed is not None:
             announce(session, plan.customers, changed)
+        if bridges:
+            merge_bridges(session, bridges)
+            follow_merges(session, items)
+
+
+def follow_merges(session: Session, items: Sequence[Pending]) -> None:
+    """Records of the chunk whose customer a bridge merged now name the winner."""
+    query = select(SourceRecord.id, SourceRecord.customer_id).where(
+        SourceRecord.id.in_([p.record.id for p in items])
+    )
+    now = dict(session.execute(query).all())
+    for item in items:
+        if isinstance(item.record, NewRecord):
+            item.record.customer_id = now.get(item.record.id, item.record.customer_id)
 
 
 def materialize(session: Session, items: Sequence[Pending]) -> dict[CustomerRef, Customer]:

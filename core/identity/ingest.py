@@ -242,7 +242,13 @@ def _write(
 ) -> Iterator[tuple[Pending, IngestResult]]:
     connector = session.get(Connector, connector_id)
     kinds = {connector_id: connector.kind if connector else ""}
-    plan = ChunkWrite(kinds, run.rules_for(session), utcnow(), connector_id=connector_id)
+    plan = ChunkWrite(
+        kinds,
+        run.rules_for(session),
+        utcnow(),
+        connector_id=connector_id,
+        merge_bridges=run.options.merge_bridges,
+    )
     stored_before = {p.position for p in todo if p.record is not None}
     write_chunk(session, todo, index, plan)
     for p in todo:

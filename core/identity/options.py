@@ -48,6 +48,10 @@ class IdentityOptions:
     max_block_size: int = 200  # a blocking key held by more records nominates nobody
     max_candidates: int = 20  # customers scored per record
     max_reviews_per_record: int = 3
+    # A record whose email is one customer's and whose phone another's merges the two
+    # when all their records agree on the name (see core/identity/bridges.py); False
+    # sends every such pair to review instead.
+    merge_bridges: bool = True
     default_region: str | None = None  # for national phone numbers without a country
 
     def link_threshold(self, records: int) -> float:

@@ -60,3 +60,20 @@ def test_a_score_at_the_link_threshold_that_did_not_link_says_why() -> None:
         {"rule": "new", "thresholds": thresholds, "best": {"total": 12.0, "fields": name_only}}
     )
     assert below.headline.endswith("scored 12.0 bits, below the auto-link threshold of 20.0.")
+
+
+def test_a_bridge_says_which_customer_it_merged_in_and_which_went_to_review() -> None:
+    described = describe_link(
+        {
+            "rule": "email",
+            "keys": ["email:ann@acme.com"],
+            "merged": [{"customer_id": 42, "keys": ["phone:+14155550111"]}],
+            "conflicts": [["phone:+14155550199"]],
+        }
+    )
+    assert described.headline.startswith("Linked because it has the same email address")
+    assert described.notes == [
+        "Customer #42 had phone +14155550111; every record of both names the same person, "
+        "so it was merged into this customer (see Merge history to undo).",
+        "Another customer also has phone +14155550199; the pair was sent to review.",
+    ]

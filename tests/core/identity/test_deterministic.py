@@ -169,6 +169,7 @@ def test_demotion_threshold_is_an_option(database: Database, sources: list[int])
 
 
 def test_conflicting_keys_go_to_review_never_merge(database: Database, sources: list[int]) -> None:
+    """Two Ann Lees born years apart: a record with one's email and the other's phone."""
     ann = ingest(
         database,
         sources[0],
@@ -176,6 +177,7 @@ def test_conflicting_keys_go_to_review_never_merge(database: Database, sources: 
         full_name="Ann Lee",
         emails=["ann@acme.com"],
         phones=["+14155550100"],
+        birth_date="1980-02-01",
     )
     bea = ingest(
         database,
@@ -184,6 +186,7 @@ def test_conflicting_keys_go_to_review_never_merge(database: Database, sources: 
         full_name="Ann Lee",
         emails=["ann@globex.com"],
         phones=["+14155550111"],
+        birth_date="1992-07-15",
     )
     both = ingest(
         database,
@@ -208,18 +211,38 @@ def test_conflicting_keys_go_to_review_never_merge(database: Database, sources: 
 def test_a_changed_record_whose_keys_now_conflict_stays_put_and_is_reviewed(
     database: Database, sources: list[int]
 ) -> None:
+    born = {"full_name": "Ann Lee", "birth_date": "1980-02-01"}
+    ann = ingest(database, sources[0], "c1", emails=["ann@acme.com"], **born)
+    ingest(
+        database,
+        sources[0],
+        "c2",
+        full_name="Ann Lee",
+        emails=["ann@globex.com"],
+        birth_date="1992-07-15",
+    )
+    changed = ingest(database, sources[0], "c1", emails=["ann@acme.com", "ann@globex.com"], **born)
+    assert (changed.action, changed.customer_id) == ("review", ann.customer_id)
+    assert len(open_items(database)) == 1
+    again = ingest(database, sources[0], "c1", emails=["ann@globex.com", "ann@acme.com"], **born)
+    assert again.action == "review"
+    assert len(open_items(database)) == 1  # the same question is not queued twice
+
+
+def test_a_changed_record_that_bridges_two_customers_of_one_person_merges_them(
+    database: Database, sources: list[int]
+) -> None:
     ann = ingest(database, sources[0], "c1", full_name="Ann Lee", emails=["ann@acme.com"])
-    ingest(database, sources[0], "c2", full_name="Ann Lee", emails=["ann@globex.com"])
+    other = ingest(database, sources[0], "c2", full_name="Ann Lee", emails=["ann@globex.com"])
     changed = ingest(
         database, sources[0], "c1", full_name="Ann Lee", emails=["ann@acme.com", "ann@globex.com"]
     )
-    assert (changed.action, changed.customer_id) == ("review", ann.customer_id)
-    assert len(open_items(database)) == 1
-    again = ingest(
-        database, sources[0], "c1", full_name="Ann Lee", emails=["ann@globex.com", "ann@acme.com"]
-    )
-    assert again.action == "review"
-    assert len(open_items(database)) == 1  # the same question is not queued twice
+    assert (changed.action, changed.customer_id) == ("updated", ann.customer_id)
+    assert changed.explanation["merged"] == [
+        {"customer_id": other.customer_id, "keys": ["email:ann@globex.com"]}
+    ]
+    assert active_customers(database) == 1
+    assert open_items(database) == []
 
 
 def test_a_failed_transaction_leaves_no_customer_and_no_event(
