@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from core.db import Database
 from core.settings import load_settings
-from tests.web.customer_data import KATE, Katherine, ingest, katherine
+from tests.web.customer_data import KATE, Katherine, connector, ingest, katherine
 from tests.web.helpers import PASSWORD, make_user
 from web.app import create_app
 from worker import runtime
@@ -108,6 +108,55 @@ def test_read_a_customer_and_merge_a_duplicate(
     page.goto(f"{base_url}/customers/{kate}")
     expect(page).to_have_url(f"{base_url}/customers/{kj.customer_id}")
     expect(page.locator(".notice-info")).to_contain_text(f"Customer #{kate} was merged")
+    assert console_errors == []
+
+
+def test_a_record_that_bridges_two_customers_shows_the_merge_and_undoes_it(
+    base_url: str,
+    database: Database,
+    signed_in: Page,
+    console_errors: list[str],
+    tmp_path: Path,
+) -> None:
+    page = signed_in
+    mail, desk = (
+        connector(database, "gmail", "Ann's mailbox"),
+        connector(database, "zendesk", "Desk"),
+    )
+    by_email = ingest(database, mail, "msg-1", full_name="Ann Lee", emails=["ann@acme.com"])
+    by_phone = ingest(database, desk, "ticket-1", full_name="Ann Lee", phones=["+14155550111"])
+    both = ingest(
+        database,
+        desk,
+        "ticket-2",
+        full_name="Ann Lee",
+        emails=["ann@acme.com"],
+        phones=["+14155550111"],
+    )
+    assert both.customer_id == by_email.customer_id != by_phone.customer_id
+
+    page.goto(f"{base_url}/customers/{by_email.customer_id}")
+    expect(page.locator("#sources .record")).to_have_count(3)
+    bridge = page.locator(f"#record-{both.source_record_id}")
+    expect(bridge).to_contain_text("same email address")
+    expect(bridge).to_contain_text(
+        f"Customer #{by_phone.customer_id} had phone +14155550111; every record of both "
+        "names the same person, so it was merged into this customer"
+    )
+    history = page.locator("#merges")
+    expect(history).to_contain_text(f"Customer #{by_phone.customer_id} merged into this one")
+    expect(history).to_contain_text(
+        f"identity resolution · bridge: source record {both.source_record_id} "
+        "shares phone:+14155550111"
+    )
+    shot = tmp_path / "bridge.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+
+    history.get_by_role("button", name="Undo merge").click()
+    expect(page.locator(".notice-success")).to_contain_text(f"#{by_phone.customer_id}")
+    expect(page.locator("#sources .record")).to_have_count(2)
+    expect(history).to_contain_text("Undone")
     assert console_errors == []
 
 
