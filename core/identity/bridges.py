@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from core.identity.candidates import CustomerRef, NewCustomer
 from core.identity.features import Features, stored_features
+from core.identity.locks import locked_customers
 from core.identity.merge import merge_customers
 from core.identity.pending import Pending
 from core.identity.people import distinct_people
@@ -116,11 +117,17 @@ def plan_bridges(
 def merge_bridges(session: Session, bridges: Iterable[Bridge]) -> None:
     """Carry out planned bridges, in order, each a recorded (undoable) merge."""
     for bridge in bridges:
+        # the active customers now: a merge made since the plan (by a person, in
+        # another transaction) is followed, and one already done is not redone
+        found = locked_customers(session, [bridge.winner, bridge.loser])
+        if bridge.winner not in found or bridge.loser not in found:
+            continue  # erased meanwhile
+        winner, loser = found[bridge.winner].id, found[bridge.loser].id
+        if winner == loser:
+            continue
         keys = ", ".join(bridge.keys)
         reason = f"{BRIDGE_REASON}: source record {bridge.record_id} shares {keys}"
-        merge_customers(
-            session, bridge.winner, bridge.loser, actor=BRIDGE_ACTOR, reason=reason[:200]
-        )
+        merge_customers(session, winner, loser, actor=BRIDGE_ACTOR, reason=reason[:200])
 
 
 def _customer_id(ref: CustomerRef, customers: Mapping[CustomerRef, Customer]) -> int | None:

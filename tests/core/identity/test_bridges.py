@@ -14,6 +14,7 @@ from core.identity import (
     rebuild,
     unmerge_customer,
 )
+from core.identity.bridges import Bridge, merge_bridges
 from core.models import Customer, CustomerMerge, SourceRecord
 from tests.core.identity.support import active_customers, event_types, ingest, open_items
 
@@ -141,3 +142,18 @@ def test_a_rebuild_keeps_a_bridge_as_it_keeps_other_merges(
     assert active_customers(database) == 1
     with database.session() as session:
         assert set(session.scalars(select(SourceRecord.customer_id))) == {email_side}
+
+
+def test_a_bridge_whose_customers_were_merged_meanwhile_is_not_redone(
+    database: Database, sources: list[int]
+) -> None:
+    email_side, phone_side = _two_customers_of_ann(database, sources)
+    with database.session() as session:
+        merge_customers(session, email_side, phone_side, actor="admin@example.com")
+    with database.session() as session:  # what a plan made before that merge would do
+        merge_bridges(session, [Bridge(1, phone_side, email_side, (f"phone:{MOBILE}",))])
+        merges = session.scalars(select(CustomerMerge)).all()
+    assert [(m.winner_id, m.loser_id, m.actor) for m in merges] == [
+        (email_side, phone_side, "admin@example.com")
+    ]
+    assert active_customers(database) == 1
