@@ -28,7 +28,7 @@ from core.identity.options import IdentityOptions
 from core.identity.pending import Pending
 from core.identity.rebuild_finish import finish
 from core.identity.resolve import resolve
-from core.identity.verdicts import records_of
+from core.identity.verdicts import close_reviews, records_of
 from core.models import Customer, CustomerMerge, IdentityKey, ReviewItem, SourceRecord, utcnow
 
 Progress = Callable[[int, int], None]
@@ -159,7 +159,11 @@ def _reapply_merges(session: Session) -> int:
         )
         targets = sorted(set(rows.scalars()))
         for loser in targets[1:]:
-            move_records(session, loser, targets[0], records_of(session, loser))
+            moved = records_of(session, loser)
+            # what the rebuild queued between the two is answered by the merge
+            kept = records_of(session, targets[0])
+            close_reviews(session, kept, moved, status="merged", actor="rebuild")
+            move_records(session, loser, targets[0], moved)
             move_activities(session, loser, targets[0])
             count += 1
     return count
