@@ -68,7 +68,7 @@ def import_csv(
         prepared.remember()
         count_checks(report.quality, prepared.checks)
         for result in ingest_featured(database, connector_id, prepared.chunks, plan.options):
-            report.count(result.action)
+            report.count(result.action, result.explanation)
         skipped = [RowProblem(item.position or 0, item.reason, True) for item in page.skipped]
         _record(report, skipped + prepared.problems, prepared.ready)
         for repeat in finder.repeats(prepared.ready):

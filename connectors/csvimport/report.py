@@ -71,6 +71,8 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     quality: QualityReport = field(default_factory=QualityReport)
     repeated_ids: int = 0
+    # customers merged into another because a row carried keys of both (a bridge)
+    customers_merged: int = 0
     repeats: list[RepeatedId] = field(default_factory=list)  # the first MAX_PROBLEMS
 
     @property
@@ -83,8 +85,10 @@ class ImportReport:
         """Rows of erased people, left out on purpose (counted under their own action)."""
         return self.actions.get(SUPPRESSED, 0)
 
-    def count(self, action: str) -> None:
+    def count(self, action: str, explanation: dict[str, Any] | None = None) -> None:
+        """One row's outcome; its explanation lists the customers it merged, if any."""
         self.actions[action] = self.actions.get(action, 0) + 1
+        self.customers_merged += len((explanation or {}).get("merged") or ())
 
     def bad(self, line: int, reason: str) -> None:
         self.bad_rows += 1
@@ -122,5 +126,6 @@ class ImportReport:
             "problems_truncated": self.bad_rows + self.flagged_rows > len(self.problems),
             "quality": self.quality.to_dict(),
             "repeated_ids": self.repeated_ids,
+            "customers_merged": self.customers_merged,
             "repeats": [repeat.to_dict() for repeat in self.repeats],
         }

@@ -60,6 +60,7 @@ def test_import_prints_the_report_and_a_progress_bar(run_cli, tmp_path: Path) ->
         "  updated                           0",
         "  unchanged                         0",
         "  review                            0",
+        "  customers merged by a row         0",
         "  bad rows                          1",
         "  rows with values left out         1",
         "data quality:",
@@ -81,6 +82,23 @@ def test_a_second_import_reports_every_row_unchanged(run_cli, tmp_path: Path) ->
     result = run_cli("import", "csv", path)
     assert result.exit_code == 0
     assert "  unchanged                         3" in result.stdout.splitlines()
+
+
+def test_a_row_that_connects_two_customers_merges_them_and_is_counted(
+    run_cli, tmp_path: Path
+) -> None:
+    path = _file(
+        tmp_path,
+        "given_name,family_name,email,phone\n"
+        "Ann,Lee,ann@acme.example.com,\n"
+        "Ann,Lee,,+1 415 555 0111\n"
+        "Ann,Lee,ann@acme.example.com,+1 415 555 0111\n",
+    )
+    result = run_cli("import", "csv", path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  linked                            1" in lines
+    assert "  customers merged by a row         1" in lines
 
 
 def test_a_bad_mapping_exits_2_naming_each_problem(run_cli, tmp_path: Path, database) -> None:

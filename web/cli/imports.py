@@ -144,6 +144,7 @@ def print_report(file: Path, report: ImportReport) -> None:
         f"as source {report.source!r}"
     )
     counts = [("rows", report.rows), *report.actions.items()]
+    counts += [("customers merged by a row", report.customers_merged)]
     counts += [("bad rows", report.bad_rows), ("rows with values left out", report.flagged_rows)]
     for label, value in counts:
         click.echo(f"  {label:<26}{value:>9}")
