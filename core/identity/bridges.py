@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
-from core.identity.candidates import CustomerRef, NewCustomer
+from core.identity.candidates import CustomerRef, customer_id_of
 from core.identity.features import Features, stored_features
 from core.identity.locks import locked_customers
 from core.identity.merge import merge_customers
@@ -94,7 +94,7 @@ def plan_bridges(
         merged = []
         for intent in [r for r in item.decision.reviews if r.reason == "key_conflict"]:
             left = groups.root(item.record.customer_id)
-            other = _customer_id(intent.candidate.customer, customers)
+            other = customer_id_of(intent.candidate.customer, customers)
             right = groups.root(other) if other is not None else None
             if right is None:
                 continue
@@ -128,13 +128,6 @@ def merge_bridges(session: Session, bridges: Iterable[Bridge]) -> None:
         keys = ", ".join(bridge.keys)
         reason = f"{BRIDGE_REASON}: source record {bridge.record_id} shares {keys}"
         merge_customers(session, winner, loser, actor=BRIDGE_ACTOR, reason=reason[:200])
-
-
-def _customer_id(ref: CustomerRef, customers: Mapping[CustomerRef, Customer]) -> int | None:
-    if isinstance(ref, NewCustomer):
-        return ref.row.id if ref.row is not None else None
-    row = customers.get(ref)
-    return row.id if row is not None else ref
 
 
 def _records_of(

@@ -14,7 +14,7 @@ hundreds a common name's blocks nominate).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -41,6 +41,15 @@ class NewCustomer:
 
 
 CustomerRef = int | NewCustomer
+
+
+def customer_id_of(ref: CustomerRef, customers: Mapping[CustomerRef, Any]) -> int | None:
+    """The stored id a reference names: a new customer's once written, an existing
+    customer's active row (``customers`` maps references to locked rows)."""
+    if isinstance(ref, NewCustomer):
+        return ref.row.id if ref.row is not None else None
+    row = customers.get(ref)
+    return row.id if row is not None else ref
 
 
 @dataclass(eq=False)

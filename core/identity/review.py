@@ -12,7 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.identity.candidates import CustomerRef, NewCustomer
+from core.identity.candidates import CustomerRef, NewCustomer, customer_id_of
 from core.identity.errors import IdentityError, ReviewItemNotFound
 from core.identity.ids import assign_new_ids
 from core.identity.merge import merge_customers
@@ -53,7 +53,7 @@ def open_reviews(
     for item in items:
         left = item.record.customer_id
         for intent in item.decision.reviews:
-            right = _customer_id(intent.candidate.customer, customers)
+            right = customer_id_of(intent.candidate.customer, customers)
             candidate = intent.candidate.current_record_id
             pair = frozenset((left, right))
             if candidate is None or right is None or left == right or pair in seen:
@@ -63,13 +63,6 @@ def open_reviews(
             if fresh or review_allowed(session, left, right):
                 session.add(_item(item.record.id, candidate, intent))
     assign_new_ids(session, ReviewItem)
-
-
-def _customer_id(ref: CustomerRef, customers: Mapping[CustomerRef, Customer]) -> int | None:
-    if isinstance(ref, NewCustomer):
-        return ref.row.id if ref.row is not None else None
-    row = customers.get(ref)
-    return row.id if row is not None else ref
 
 
 def _item(record_id: int, candidate_id: int, intent: ReviewIntent) -> ReviewItem:
