@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from core.identity.apply_keys import replace_keys, write_demotions
@@ -67,19 +67,16 @@ def write_chunk(
         if changed is not None:
             announce(session, plan.customers, changed)
         if bridges:
-            merge_bridges(session, bridges)
-            follow_merges(session, items)
+            follow_merges(items, merge_bridges(session, bridges))
 
 
-def follow_merges(session: Session, items: Sequence[Pending]) -> None:
-    """Records of the chunk whose customer a bridge merged now name the winner."""
-    query = select(SourceRecord.id, SourceRecord.customer_id).where(
-        SourceRecord.id.in_([p.record.id for p in items])
-    )
-    now = dict(session.execute(query).all())
+def follow_merges(items: Sequence[Pending], winners: Mapping[int, int]) -> None:
+    """New records of the chunk whose customer a bridge merged now name the winner
+    (stored rows were moved through the ORM and already do)."""
     for item in items:
         if isinstance(item.record, NewRecord):
-            item.record.customer_id = now.get(item.record.id, item.record.customer_id)
+            while item.record.customer_id in winners:
+                item.record.customer_id = winners[item.record.customer_id]
 
 
 def materialize(session: Session, items: Sequence[Pending]) -> dict[CustomerRef, Customer]:

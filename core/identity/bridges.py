@@ -114,8 +114,12 @@ def plan_bridges(
     return bridges
 
 
-def merge_bridges(session: Session, bridges: Iterable[Bridge]) -> None:
-    """Carry out planned bridges, in order, each a recorded (undoable) merge."""
+def merge_bridges(session: Session, bridges: Iterable[Bridge]) -> dict[int, int]:
+    """Carry out planned bridges, in order, each a recorded (undoable) merge.
+
+    Returns each merged customer's winner (a winner may itself be merged later on).
+    """
+    winners: dict[int, int] = {}
     for bridge in bridges:
         # the active customers now: a merge made since the plan (by a person, in
         # another transaction) is followed, and one already done is not redone
@@ -128,6 +132,8 @@ def merge_bridges(session: Session, bridges: Iterable[Bridge]) -> None:
         keys = ", ".join(bridge.keys)
         reason = f"{BRIDGE_REASON}: source record {bridge.record_id} shares {keys}"
         merge_customers(session, winner, loser, actor=BRIDGE_ACTOR, reason=reason[:200])
+        winners[loser] = winner
+    return winners
 
 
 def _records_of(
