@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -69,6 +69,46 @@ def evaluate(labels: Iterable[tuple[int, int]]) -> Evaluation:
         false_merges=len(predicted) - pure,
         splits=len(truth) - whole,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkedQueue:
+    """The open review queue, and the customers once every item in it is decided."""
+
+    items: int
+    duplicates: int  # items whose two records describe one person
+    after: Evaluation  # each duplicate answered "same" (merging), the rest "different"
+
+
+def work_queue(
+    records: Sequence[tuple[int, int, int]], items: Iterable[tuple[int, int]]
+) -> WorkedQueue:
+    """Decide review items as someone who knows the truth would.
+
+    ``records`` holds (record id, customer, person); ``items`` the two record ids of each
+    open review item. "Same" merges the two records' customers, as the review page
+    does, so a customer already holding two people stays impure.
+    """
+    customer_of = {record: customer for record, customer, _ in records}
+    person_of = {record: person for record, _, person in records}
+    parent: dict[int, int] = {}
+
+    def root(customer: int) -> int:
+        while customer in parent:
+            customer = parent[customer]
+        return customer
+
+    count = duplicates = 0
+    for left, right in items:
+        count += 1
+        if person_of[left] != person_of[right]:
+            continue
+        duplicates += 1
+        winner, loser = root(customer_of[left]), root(customer_of[right])
+        if winner != loser:
+            parent[loser] = winner
+    after = evaluate((root(customer), person) for _, customer, person in records)
+    return WorkedQueue(count, duplicates, after)
 
 
 def _pairs(count: int) -> int:

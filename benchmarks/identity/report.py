@@ -8,7 +8,7 @@ import platform
 import resource
 from typing import Any
 
-from benchmarks.identity.metrics import Evaluation, median, percentile
+from benchmarks.identity.metrics import Evaluation, WorkedQueue, median, percentile
 
 TARGETS = {
     "cluster precision": 0.999,
@@ -19,7 +19,13 @@ TARGETS = {
 
 
 def print_report(
-    run: Any, evaluation: Evaluation, rss_mb: float, traced: int | None, args: argparse.Namespace
+    run: Any,
+    evaluation: Evaluation,
+    *,
+    queue: WorkedQueue,
+    rss_mb: float,
+    traced: int | None,
+    args: argparse.Namespace,
 ) -> None:
     backend = run.database.dialect
     print(f"identity benchmark: {run.size:,} records, seed {args.seed}, {backend}")
@@ -39,6 +45,7 @@ def print_report(
         f"  false merges {evaluation.false_merges:,}  splits {evaluation.splits:,}  "
         f"exact clusters {evaluation.exact_clusters:,}"
     )
+    _print_queue(queue)
     rate = run.bulk_records / run.bulk_seconds if run.bulk_seconds else 0.0
     _line("bulk records/s", rate, "bulk records/s", higher=True, digits=0)
     ahead = args.prepare_workers
@@ -52,6 +59,20 @@ def print_report(
     print(f"peak memory (max RSS): {rss_mb:,.0f} MB; largest child process {children:,.0f} MB")
     if traced is not None:
         print(f"peak traced Python allocations during the bulk load: {traced / 2**20:,.0f} MB")
+
+
+def _print_queue(queue: WorkedQueue) -> None:
+    """What a reviewer working the queue would achieve (not a target: people decide)."""
+    share = queue.duplicates / queue.items if queue.items else 0.0
+    after = queue.after
+    print(
+        f"review queue: {queue.items:,} open items, {queue.duplicates:,} of them one person "
+        f"({share:.0%}); decided, the customers would score:"
+    )
+    _line("  cluster precision", after.cluster.precision)
+    _line("  cluster recall", after.cluster.recall)
+    _line("  cluster F1", after.cluster.f1)
+    print(f"    false merges {after.false_merges:,}  splits {after.splits:,}")
 
 
 def _line(

@@ -8,7 +8,7 @@ import phonenumbers
 import pytest
 
 from benchmarks.identity.generator import generate, parse_size
-from benchmarks.identity.metrics import evaluate
+from benchmarks.identity.metrics import evaluate, work_queue
 from benchmarks.identity.vocabulary import GIVEN_NAMES
 from benchmarks.identity.world import Person
 
@@ -119,3 +119,23 @@ def test_the_scores_of_a_perfect_and_a_wrong_clustering() -> None:
     split = evaluate(zip([1, 5, 2, 2, 3], truth, strict=True))
     assert (split.pairwise.precision, split.pairwise.recall) == (1.0, 0.5)
     assert (split.cluster.precision, split.cluster.recall) == (1.0, pytest.approx(2 / 3))
+
+
+def test_a_worked_queue_merges_only_the_items_that_are_one_person() -> None:
+    # (record, customer, person): Ann is split over customers 10 and 11, Bob over 12
+    # and 13 (no item between them); customer 14 is Cy, a namesake of Ann's.
+    records = [(1, 10, 1), (2, 11, 1), (3, 12, 2), (4, 13, 2), (5, 14, 3)]
+    before = evaluate((customer, person) for _, customer, person in records)
+    queue = work_queue(records, [(2, 1), (5, 1)])
+    assert (queue.items, queue.duplicates) == (2, 1)
+    assert (before.splits, queue.after.splits) == (2, 1)  # Ann whole, Bob still split
+    assert queue.after.false_merges == 0  # Cy's item was answered "different"
+    assert queue.after.customers == 4
+
+
+def test_a_worked_queue_keeps_an_impure_customer_impure() -> None:
+    records = [(1, 10, 1), (2, 10, 2), (3, 11, 2)]
+    queue = work_queue(records, [(3, 2)])
+    assert queue.after.false_merges == 1
+    assert queue.after.splits == 0
+    assert queue.after.customers == 1
