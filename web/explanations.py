@@ -186,13 +186,22 @@ def _new(data: dict[str, Any]) -> LinkExplanation:
 def _probable(data: dict[str, Any]) -> LinkExplanation:
     auto, review = _thresholds(data)
     total = float(data.get("total") or 0.0)
-    summary = (
-        f"Scored {total:.1f} bits: at or above the review threshold of {review:.1f} "
-        f"but below the auto-link threshold of {auto:.1f}."
-        if total < auto
-        else f"Scored {total:.1f} bits, at or above the auto-link threshold of {auto:.1f}, "
-        f"but {_held_back(data, linked_elsewhere=True)}: a person decides."
-    )
+    if total < auto:
+        summary = (
+            f"Scored {total:.1f} bits: at or above the review threshold of {review:.1f} "
+            f"but below the auto-link threshold of {auto:.1f}."
+        )
+    elif data.get("linked_by"):
+        summary = (
+            f"Scored {total:.1f} bits, at or above the auto-link threshold of {auto:.1f}, "
+            "but the record was linked to another customer by a shared key and a score "
+            "never merges two customers: a person decides."
+        )
+    else:
+        summary = (
+            f"Scored {total:.1f} bits, at or above the auto-link threshold of {auto:.1f}, "
+            f"but {_held_back(data, linked_elsewhere=True)}: a person decides."
+        )
     return LinkExplanation(
         "probable_match",
         summary,
@@ -200,6 +209,7 @@ def _probable(data: dict[str, Any]) -> LinkExplanation:
         total=round(total, 2),
         auto_link=auto,
         review=review,
+        notes=_linked_by_notes(data),
     )
 
 
@@ -220,14 +230,18 @@ def _held_back(scored: Mapping[str, Any], *, linked_elsewhere: bool = False) -> 
 
 def _key_conflict(data: dict[str, Any]) -> LinkExplanation:
     keys = [describe_key(key) for key in data.get("keys") or []]
-    linked_by = [describe_key(key) for key in data.get("linked_by") or []]
-    notes = [f"The record was linked elsewhere by {', '.join(linked_by)}."] if linked_by else []
     return LinkExplanation(
         "key_conflict",
         "Both customers have the same identifying key, so they may be one person.",
         keys=keys,
-        notes=notes,
+        notes=_linked_by_notes(data),
     )
+
+
+def _linked_by_notes(data: Mapping[str, Any]) -> list[str]:
+    """The keys that linked the record to its own customer, when a key did."""
+    linked_by = [describe_key(key) for key in data.get("linked_by") or []]
+    return [f"The record was linked elsewhere by {', '.join(linked_by)}."] if linked_by else []
 
 
 def _external_id(data: dict[str, Any]) -> LinkExplanation:

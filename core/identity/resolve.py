@@ -19,6 +19,8 @@ from core.identity.people import count_people, distinct_people
 from core.identity.weights import Score, Scorer
 
 Matches = dict[CustomerRef, list[tuple[str, Holder]]]
+# Blocks that pair the name with another fact (see core/identity/blocking.py).
+FACT_BLOCKS = ("birth_date:", "postal_code:", "company_domain:", "company_name:", "given_company:")
 
 
 @dataclass
@@ -55,7 +57,9 @@ def resolve(
     if current is not None:
         return _update(current, matches)
     if matches:
-        return _link_by_keys(matches)
+        decision = _link_by_keys(matches)
+        excluded = blocked | matches.keys()
+        return _review_close_scores(decision, features, index, scorer, excluded)
     return _score(features, index, scorer, blocked, new_customer)
 
 
@@ -103,6 +107,39 @@ def _link_by_keys(matches: Matches) -> Decision:
     return Decision("review" if reviews else "linked", customer, rule, explanation, reviews=reviews)
 
 
+def _review_close_scores(
+    decision: Decision, features: Features, index: CandidateIndex, scorer: Scorer, excluded: set
+) -> Decision:
+    """Queue the customers a key-linked record also scores close to.
+
+    The record is one person's, and a customer that shares its name and company, postal
+    code or birth date and scores in review range may be that person too; without this
+    the pair would never be asked about (the key decided the link before any scoring).
+    Only those blocks nominate here: a name alone brings namesakes, and a score never
+    merges two customers.
+    """
+    room = index.options.max_reviews_per_record - len(decision.reviews)
+    if room <= 0:
+        return decision
+    thresholds = _thresholds(index)
+    scored = score_candidates(features, index, scorer, excluded, FACT_BLOCKS)
+    close = [s for s in scored if s[0].total >= thresholds["review"]][:room]
+    if not close:
+        return decision
+    linked_by = decision.explanation.get("keys", [])
+    decision.reviews.extend(_probable(s, h, thresholds, linked_by) for s, h in close)
+    decision.action = "review"
+    return decision
+
+
+def _thresholds(index: CandidateIndex) -> dict[str, float]:
+    options = index.options
+    return {
+        "auto_link": round(options.link_threshold(index.total), 2),
+        "review": round(options.review_floor(index.total), 2),
+    }
+
+
 def _conflict(found: list[tuple[str, Holder]], linked_by: list[str]) -> ReviewIntent:
     keys = sorted({key for key, _ in found})
     explanation = {"rule": "key_conflict", "keys": keys, "linked_by": linked_by}
@@ -130,9 +167,8 @@ def _score(
 ) -> Decision:
     options = index.options
     scored = score_candidates(features, index, scorer, blocked)
-    auto_link = round(options.link_threshold(index.total), 2)
-    review_floor = round(options.review_floor(index.total), 2)
-    thresholds = {"auto_link": auto_link, "review": review_floor}
+    thresholds = _thresholds(index)
+    auto_link, review_floor = thresholds["auto_link"], thresholds["review"]
     if scored and _links(scored[0][0], auto_link):
         best, holder = scored[0]
         rest = [s for s in scored[1:] if _links(s[0], auto_link)]
@@ -154,19 +190,30 @@ def _links(score: Score, auto_link: float) -> bool:
     return score.total >= auto_link and score.may_link
 
 
-def _probable(score: Score, holder: Holder, thresholds: dict[str, float]) -> ReviewIntent:
+def _probable(
+    score: Score, holder: Holder, thresholds: dict[str, float], linked_by: list[str] | None = None
+) -> ReviewIntent:
     explanation = {"rule": "probable_match", **score.explain(), "thresholds": thresholds}
+    if linked_by:
+        explanation["linked_by"] = linked_by
     return ReviewIntent(holder, "probable_match", round(score.total, 2), explanation)
 
 
 def score_candidates(
-    features: Features, index: CandidateIndex, scorer: Scorer, blocked: set
+    features: Features,
+    index: CandidateIndex,
+    scorer: Scorer,
+    blocked: set,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[tuple[Score, Holder]]:
-    """The best-scoring record of each candidate customer, best customer first."""
+    """The best-scoring record of each candidate customer, best customer first.
+
+    ``kinds`` limits the blocks that nominate candidates to those prefixes.
+    """
     holders: dict[CustomerRef, dict[int, Holder]] = {}
     shared: Counter[CustomerRef] = Counter()
     for key in features.blocks:
-        if not index.usable(key):
+        if (kinds is not None and not key.startswith(kinds)) or not index.usable(key):
             continue
         for holder in index.holders.get(key, ()):
             if holder.customer not in blocked:

@@ -160,6 +160,59 @@ def test_a_record_that_bridges_two_customers_shows_the_merge_and_undoes_it(
     assert console_errors == []
 
 
+def test_a_record_linked_by_phone_puts_a_colleague_record_of_its_name_up_for_review(
+    base_url: str,
+    database: Database,
+    signed_in: Page,
+    console_errors: list[str],
+    tmp_path: Path,
+) -> None:
+    page = signed_in
+    crm, phone = (
+        connector(database, "csvimport", "CRM list"),
+        connector(database, "aircall", "Calls"),
+    )
+    at_acme = ingest(
+        database,
+        crm,
+        "crm-1",
+        full_name="Katherine Johnson",
+        emails=["kjohnson@acme.com"],
+        company_name="Acme",
+        address={"postal_code": "94105", "city": "San Francisco", "country": "US"},
+    )
+    namesake = {"full_name": "Katherine Johnson", "address": {"city": "San Francisco"}}
+    ingest(database, crm, "crm-2", **namesake)
+    mobile = ingest(database, phone, "call-1", full_name="Kathy Johnson", phones=["+14155550100"])
+    assert mobile.action == "created"  # too little in common to ask about
+    call = ingest(
+        database,
+        phone,
+        "call-2",
+        full_name="Katherine Johnson",
+        phones=["(415) 555-0100"],
+        company_name="ACME Inc.",
+        address={"postal_code": "94105", "country": "US"},
+    )
+    assert call.customer_id == mobile.customer_id != at_acme.customer_id
+
+    page.get_by_role("link", name="Review").click()
+    card = page.locator(".review-card", has_text="linked elsewhere")
+    expect(card).to_have_count(1)
+    expect(card.locator(".rule-badge")).to_have_text("Similar details")
+    expect(card).to_contain_text("The record was linked elsewhere by phone +14155550100.")
+    expect(card.locator(".weights")).to_contain_text("Company")
+    shot = tmp_path / "review-linked.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+
+    card.get_by_role("button", name="Same person", exact=True).click()
+    expect(card).to_have_count(0)
+    page.goto(f"{base_url}/customers/{at_acme.customer_id}")
+    expect(page.locator("#sources .record")).to_have_count(3)
+    assert console_errors == []
+
+
 def test_upload_a_file_and_watch_it_import(
     base_url: str, signed_in: Page, console_errors: list[str], tmp_path: Path
 ) -> None:

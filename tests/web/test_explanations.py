@@ -77,3 +77,25 @@ def test_a_bridge_says_which_customer_it_merged_in_and_which_went_to_review() ->
         "so it was merged into this customer (see Merge history to undo).",
         "Another customer also has phone +14155550199; the pair was sent to review.",
     ]
+
+
+def test_a_key_linked_record_asked_about_another_customer_says_what_linked_it() -> None:
+    thresholds = {"auto_link": 20.0, "review": 10.0}
+    fields = {
+        "given_name": {"level": "exact", "weight": 7.0},
+        "family_name": {"level": "exact", "weight": 4.0},
+        "company": {"level": "exact", "weight": 11.5},
+    }
+    data = {"rule": "probable_match", "fields": fields, "thresholds": thresholds}
+    linked = {**data, "linked_by": ["phone:+14155550100"]}
+    high = describe_link({**linked, "total": 22.5})
+    assert high.headline == (
+        "Scored 22.5 bits, at or above the auto-link threshold of 20.0, but the record was "
+        "linked to another customer by a shared key and a score never merges two "
+        "customers: a person decides."
+    )
+    assert high.notes == ["The record was linked elsewhere by phone +14155550100."]
+    low = describe_link({**linked, "total": 14.0})
+    assert low.headline.startswith("Scored 14.0 bits: at or above the review threshold")
+    assert low.notes == high.notes
+    assert describe_link({**data, "total": 14.0}).notes == []

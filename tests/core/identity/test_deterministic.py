@@ -284,3 +284,59 @@ def test_several_records_in_one_caller_transaction(database: Database, sources: 
         customer = session.get(Customer, results[0].customer_id)
         assert (customer.version, customer.golden["job_title"]["value"]) == (2, "CTO")
     assert event_types(database) == ["customer.created", "customer.updated"]
+
+
+KATHERINE_AT_ACME = {
+    "given_name": "Katherine",
+    "family_name": "Johnson",
+    "emails": ["kjohnson@acme.com"],
+    "company_name": "Acme",
+    "address": {"postal_code": "94105", "city": "San Francisco", "country": "US"},
+}
+
+
+def test_a_record_linked_by_phone_asks_about_a_customer_with_its_name_and_workplace(
+    database: Database, sources: list[int]
+) -> None:
+    at_acme = ingest(database, sources[0], "c1", **KATHERINE_AT_ACME)
+    namesake = ingest(
+        database,
+        sources[0],
+        "c2",
+        given_name="Katherine",
+        family_name="Johnson",
+        address={"city": "San Francisco", "country": "US"},
+    )
+    mobile = ingest(
+        database,
+        sources[1],
+        "m1",
+        given_name="Kathy",
+        family_name="Johnson",
+        phones=["+14155550100"],
+    )
+    assert len({at_acme.customer_id, namesake.customer_id, mobile.customer_id}) == 3
+    before = {(i.source_record_id, i.candidate_record_id) for i in open_items(database)}
+    both = ingest(
+        database,
+        sources[2],
+        "s1",
+        given_name="Katherine",
+        family_name="Johnson",
+        phones=["(415) 555-0100"],
+        company_name="ACME Inc.",
+        address={"postal_code": "94105", "city": "San Francisco", "country": "US"},
+    )
+    assert (both.action, both.customer_id) == ("review", mobile.customer_id)
+    assert both.explanation == {"rule": "phone", "keys": ["phone:+14155550100"]}
+    [item] = [i for i in open_items(database) if i.source_record_id == both.source_record_id]
+    assert (item.reason, item.candidate_record_id) == ("probable_match", at_acme.source_record_id)
+    assert item.explanation["linked_by"] == ["phone:+14155550100"]
+    assert item.explanation["fields"]["company"]["level"] == "exact"
+    assert item.score >= item.explanation["thresholds"]["review"]
+    # the namesake shares only the name (a score in review range too): not asked about
+    assert {(i.source_record_id, i.candidate_record_id) for i in open_items(database)} == {
+        *before,
+        (item.source_record_id, item.candidate_record_id),
+    }
+    assert active_customers(database) == 3  # a score never merges two customers
