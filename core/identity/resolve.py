@@ -1,9 +1,10 @@
 """Deciding where one record belongs: deterministic keys first, then scoring.
 
 A record joins at most one customer and never merges two: when its keys point at
-several customers it joins the strongest and the others go to review. Probabilistic
-links compare the record with each candidate customer on its own, so weak links never
-chain two customers together.
+several customers it joins the strongest and the others go to review, and a customer
+of its name at its workplace that it also scores close to goes to review too.
+Probabilistic links compare the record with each candidate customer on its own, so weak
+links never chain two customers together.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.identity.features import MAX_VALUE, Features, extract, storage_key, stored_features
+from core.identity.resolve import FACT_BLOCKS
 from core.normalize import blocking_keys
 
 NAMES = st.sampled_from(["Ann", "Bob", "Robert", "Zoë", "Jean-Luc", "J.", "", "  Mary  Ann "])
@@ -84,6 +85,21 @@ def test_what_a_record_is_reduced_to() -> None:
         "phone:+14155550100",
     ]
     assert "f_given:robert" in features.all_keys()
+
+
+def test_every_block_pairing_the_name_with_a_fact_is_one_a_key_linked_record_asks_about() -> None:
+    features = extract(
+        {
+            "full_name": "Robert Smith",
+            "emails": ["bob.smith@acme.com"],
+            "company_name": "ACME Inc.",
+            "birth_date": "1980-02-03",
+            "address": {"postal_code": "94105", "country": "US"},
+        }
+    )
+    kinds = {key.split(":", 1)[0] for key in features.blocks}
+    name_only = {"name", "name_prefix", "email", "phone", "phone_tail"}
+    assert {kind + ":" for kind in kinds - name_only} == set(FACT_BLOCKS)
 
 
 def test_long_values_are_cut_with_a_digest() -> None:
