@@ -65,7 +65,7 @@ def main() -> None:
         traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
         _incremental(run, records)
         evaluation = _score(run)
-        rss_mb = _peak_rss_mb()  # before the queue is worked: that is the benchmark's own
+        rss_mb = _peak_rss_mb()  # read first: working the queue is bookkeeping, not product
         print_report(
             run, evaluation, queue=_worked_queue(run), rss_mb=rss_mb, traced=traced_peak, args=args
         )
