@@ -15,6 +15,14 @@ from core.identity.resolve import Decision, resolve
 from core.identity.weights import Scorer, m_table, u_table
 from core.models import Connector, Customer, OutboxEvent, ReviewItem
 
+# One person at her workplace: the record most scoring tests compare others with.
+KATHERINE = {
+    "given_name": "Katherine",
+    "family_name": "Johnson",
+    "emails": ["kjohnson@acme.com"],
+    "company_name": "Acme",
+    "address": {"postal_code": "94105", "city": "San Francisco", "country": "US"},
+}
 NEW_CUSTOMER = 0  # the customer ``resolve_new`` makes when the record links to nobody
 
 

@@ -6,7 +6,13 @@ from sqlalchemy import func, select
 from core.db import Database
 from core.identity import IdentityOptions, ingest_customer
 from core.models import Customer, IdentityKey, OutboxEvent, SharedKey, SourceRecord
-from tests.core.identity.support import active_customers, event_types, ingest, open_items
+from tests.core.identity.support import (
+    KATHERINE,
+    active_customers,
+    event_types,
+    ingest,
+    open_items,
+)
 
 
 def test_a_new_person_creates_a_customer(database: Database, sources: list[int]) -> None:
@@ -286,19 +292,10 @@ def test_several_records_in_one_caller_transaction(database: Database, sources: 
     assert event_types(database) == ["customer.created", "customer.updated"]
 
 
-KATHERINE_AT_ACME = {
-    "given_name": "Katherine",
-    "family_name": "Johnson",
-    "emails": ["kjohnson@acme.com"],
-    "company_name": "Acme",
-    "address": {"postal_code": "94105", "city": "San Francisco", "country": "US"},
-}
-
-
 def test_a_record_linked_by_phone_asks_about_a_customer_with_its_name_and_workplace(
     database: Database, sources: list[int]
 ) -> None:
-    at_acme = ingest(database, sources[0], "c1", **KATHERINE_AT_ACME)
+    at_acme = ingest(database, sources[0], "c1", **KATHERINE)
     namesake = ingest(
         database,
         sources[0],

@@ -5,15 +5,7 @@ import pytest
 from core.db import Database
 from core.identity import IdentityOptions, ingest_batch
 from core.models import SourceRecord
-from tests.core.identity.support import active_customers, ingest, open_items
-
-KATHERINE = {
-    "given_name": "Katherine",
-    "family_name": "Johnson",
-    "emails": ["kjohnson@acme.com"],
-    "company_name": "Acme",
-    "address": {"postal_code": "94105", "city": "San Francisco", "country": "US"},
-}
+from tests.core.identity.support import KATHERINE, active_customers, ingest, open_items
 
 
 def test_nickname_and_typo_with_the_same_workplace_and_birth_date_link(
