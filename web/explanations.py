@@ -191,12 +191,6 @@ def _probable(data: dict[str, Any]) -> LinkExplanation:
             f"Scored {total:.1f} bits: at or above the review threshold of {review:.1f} "
             f"but below the auto-link threshold of {auto:.1f}."
         )
-    elif data.get("linked_by"):
-        summary = (
-            f"Scored {total:.1f} bits, at or above the auto-link threshold of {auto:.1f}, "
-            "but the record was linked to another customer by a shared key and a score "
-            "never merges two customers: a person decides."
-        )
     else:
         summary = (
             f"Scored {total:.1f} bits, at or above the auto-link threshold of {auto:.1f}, "
@@ -214,7 +208,13 @@ def _probable(data: dict[str, Any]) -> LinkExplanation:
 
 
 def _held_back(scored: Mapping[str, Any], *, linked_elsewhere: bool = False) -> str:
-    """Why a score at the auto-link threshold did not link (the rules of ``Score.may_link``)."""
+    """Why a score at the auto-link threshold did not link: where the record went instead,
+    or the rules of ``Score.may_link``."""
+    if linked_elsewhere and scored.get("linked_by"):
+        return (
+            "the record was linked to another customer by a shared key and a score never "
+            "merges two customers"
+        )
     fields: Mapping[str, Any] = scored.get("fields") or {}
     levels = {name: (f or {}).get("level") for name, f in fields.items()}
     if any(level in SEPARATE_LEVELS for level in levels.values()):

@@ -195,8 +195,8 @@ def _worked_queue(run: Run) -> WorkedQueue:
             select(ReviewItem.source_record_id, ReviewItem.candidate_record_id).where(
                 ReviewItem.status == "open"
             )
-        ).all()
-    return work_queue(records, [(left, right) for left, right in items])
+        ).tuples()
+        return work_queue(records, items)
 
 
 def _labels(run: Run) -> Iterator[tuple[int, int, int]]:
