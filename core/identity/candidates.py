@@ -14,23 +14,18 @@ hundreds a common name's blocks nominate).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, Text, and_, bindparam, cast, func, or_, select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from core.identity.common_counts import common_counts
 from core.identity.features import DETERMINISTIC_KINDS, Features, split_key, stored_features
 from core.identity.options import IdentityOptions
-from core.models import IdentityKey, NonMatch, SharedKey, SourceRecord
-
-SLICE = 2000  # bound parameters per query
-_FEATURES = select(SourceRecord.id, cast(SourceRecord.match_features, Text)).where(
-    SourceRecord.id.in_(bindparam("ids", expanding=True))
-)  # as text: decoded through the stored_features cache, not once per fetch
+from core.identity.store_queries import count_holders, feature_rows, key_holders
+from core.models import NonMatch, SharedKey, SourceRecord
 
 
 @dataclass(eq=False)
@@ -156,7 +151,7 @@ def load_index(
     lookups = [k for k in keys if not k.startswith("f_") and index.counts[k]]
     index.demoted = _demoted(connection, [k for k in lookups if _deterministic(k)])
     wanted = [k for k in lookups if index.usable(k) or _deterministic(k)]
-    holders = _holders(connection, [k for k in wanted if k not in index.demoted])
+    holders = key_holders(connection, [k for k in wanted if k not in index.demoted])
     _attach(index, holders)
     index.load(h for k in wanted if _deterministic(k) for h in index.holders.get(k, ()))
     _load_non_matches(connection, index, list(record_ids))
@@ -167,67 +162,11 @@ def _deterministic(key: str) -> bool:
     return split_key(key)[0] in DETERMINISTIC_KINDS
 
 
-def _by_kind(keys: list[str]) -> tuple[tuple[str, ...], dict[str, list[str]]]:
-    """The kinds present, and the values of each as the parameters of ``_kinds_filter``."""
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for key in keys:
-        kind, value = split_key(key)
-        by_kind[kind].append(value)
-    kinds = tuple(sorted(by_kind))
-    return kinds, {f"values_{i}": by_kind[kind] for i, kind in enumerate(kinds)}
-
-
-def _kinds_filter(kinds: tuple[str, ...]) -> Any:
-    """(kind = k1 AND value IN :values_0) OR …: each kind uses the (kind, value) index."""
-    return or_(
-        *(
-            and_(
-                IdentityKey.kind == kind,
-                IdentityKey.value.in_(bindparam(f"values_{i}", expanding=True)),
-            )
-            for i, kind in enumerate(kinds)
-        )
-    )
-
-
-@lru_cache(maxsize=512)
-def _count_statement(kinds: tuple[str, ...]) -> Select[Any]:
-    """Built once per set of kinds: building the expression cost more than running it."""
-    return (
-        select(IdentityKey.kind, IdentityKey.value, func.count())
-        .where(_kinds_filter(kinds))
-        .group_by(IdentityKey.kind, IdentityKey.value)
-    )
-
-
-@lru_cache(maxsize=512)
-def _holders_statement(kinds: tuple[str, ...]) -> Select[Any]:
-    return (
-        select(
-            IdentityKey.kind,
-            IdentityKey.value,
-            IdentityKey.customer_id,
-            func.max(IdentityKey.source_record_id),
-        )
-        .where(_kinds_filter(kinds), IdentityKey.customer_id.is_not(None))
-        .group_by(IdentityKey.kind, IdentityKey.value, IdentityKey.customer_id)
-    )
-
-
-def _slices(keys: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(keys), SLICE):
-        yield keys[start : start + SLICE]
-
-
 def _count(session: Session, connection: Connection, keys: list[str], total: int) -> dict[str, int]:
     """Holders per key: common keys estimated from their remembered share, the rest counted."""
     cache = common_counts(session)
     counts = cache.known(keys, total)
-    counted: dict[str, int] = {}
-    for part in _slices([key for key in keys if key not in counts]):
-        kinds, values = _by_kind(part)
-        rows = connection.execute(_count_statement(kinds), values)
-        counted.update({f"{kind}:{value}": n for kind, value, n in rows})
+    counted = count_holders(connection, [key for key in keys if key not in counts])
     cache.remember(counted, total)
     return {**counts, **counted}
 
@@ -244,18 +183,6 @@ def _demoted(connection: Connection, keys: list[str]) -> set[str]:
     return {f"{kind}:{value}" for kind, value in found} & set(keys)
 
 
-def _holders(connection: Connection, keys: list[str]) -> list[tuple[str, int, int]]:
-    """(key, customer id, newest record id) for each customer holding each key."""
-    found: list[tuple[str, int, int]] = []
-    for part in _slices(keys):
-        kinds, values = _by_kind(part)
-        rows = connection.execute(_holders_statement(kinds), values)
-        found.extend(
-            (f"{kind}:{value}", customer, record) for kind, value, customer, record in rows
-        )
-    return found
-
-
 def _attach(index: CandidateIndex, holders: list[tuple[str, int, int]]) -> None:
     """One Holder per stored record, listed under each key it holds; features not yet."""
     by_record: dict[int, Holder] = {}
@@ -269,12 +196,7 @@ def _attach(index: CandidateIndex, holders: list[tuple[str, int, int]]) -> None:
 
 
 def _features(connection: Connection, record_ids: list[int]) -> dict[int, Features]:
-    found: dict[int, Features] = {}
-    for start in range(0, len(record_ids), SLICE):
-        part = record_ids[start : start + SLICE]
-        rows = connection.execute(_FEATURES, {"ids": part})
-        found.update({rid: stored_features(text) for rid, text in rows})
-    return found
+    return {rid: stored_features(text) for rid, text in feature_rows(connection, record_ids)}
 
 
 def _load_non_matches(connection: Connection, index: CandidateIndex, record_ids: list[int]) -> None:

@@ -1,0 +1,105 @@
+"""The chunk's questions to the store give the same answers in either database's form,
+and on PostgreSQL one statement text serves every set of keys (so it is prepared once)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from sqlalchemy import event, select
+
+from core.db import Database
+from core.identity.features import split_key
+from core.identity.store_queries import SLICE, count_holders, feature_rows, key_holders
+from core.models import IdentityKey, SourceRecord
+from tests.core.identity.support import ingest
+
+PEOPLE = [
+    ("ann-1", "Ann", "Lee", "ann@example.com"),
+    ("ann-2", "Ann", "Lee", "ann.lee@work.example"),
+    ("bob-1", "Bob", "Lee", "bob@example.com"),
+]
+
+
+def _stored(database: Database) -> list[tuple[str, str, int, int | None]]:
+    with database.session() as session:
+        rows = session.execute(
+            select(
+                IdentityKey.kind,
+                IdentityKey.value,
+                IdentityKey.source_record_id,
+                IdentityKey.customer_id,
+            )
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_counts_holders_and_features_match_the_stored_rows(
+    database: Database, sources: list[int]
+) -> None:
+    for external_id, given, family, email in PEOPLE:
+        ingest(
+            database, sources[0], external_id, given_name=given, family_name=family, emails=[email]
+        )
+    stored = _stored(database)
+    held = sorted({f"{kind}:{value}" for kind, value, _, _ in stored})
+    # more keys than one portable query takes, most of them held by nobody
+    asked = held + [f"email:nobody{n}@example.com" for n in range(SLICE + 10)]
+
+    with database.engine.connect() as connection:
+        counts = count_holders(connection, asked)
+        holders = key_holders(connection, asked)
+        record_ids = sorted({record for _, _, record, _ in stored})
+        features = dict(feature_rows(connection, record_ids))
+
+    expected_counts = Counter(f"{kind}:{value}" for kind, value, _, _ in stored)
+    assert counts == dict(expected_counts)
+    newest: dict[tuple[str, int], int] = {}
+    for kind, value, record, customer in stored:
+        key = (f"{kind}:{value}", customer)
+        newest[key] = max(record, newest.get(key, 0))
+    assert sorted(holders) == sorted((key, c, r) for (key, c), r in newest.items())
+    assert counts["f_family:lee"] == 3  # a key several records hold is counted once each
+    with database.session() as session:
+        stored_features = dict(
+            session.execute(select(SourceRecord.id, SourceRecord.match_features)).all()
+        )
+    assert {rid: json.loads(text) for rid, text in features.items()} == stored_features
+
+
+def test_nothing_asked_sends_nothing(database: Database) -> None:
+    sent: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    with database.engine.connect() as connection:
+        assert count_holders(connection, []) == {}
+        assert key_holders(connection, []) == []
+        assert list(feature_rows(connection, [])) == []
+    assert sent == []
+
+
+# SQLite plans its IN lists cheaply and keeps the portable form: PostgreSQL only.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_sends_one_statement_text_for_any_keys(
+    database: Database, sources: list[int]
+) -> None:
+    ingest(
+        database,
+        sources[0],
+        "ann-1",
+        given_name="Ann",
+        family_name="Lee",
+        emails=["ann@example.com"],
+    )
+    sent: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    few = ["email:ann@example.com"]
+    many = [*few, "f_family:lee", "f_given:ann", "phone:+14155550100"]
+    with database.engine.connect() as connection:
+        for keys in (few, many):
+            assert count_holders(connection, keys)["email:ann@example.com"] == 1
+            assert {split_key(key)[0] for key, _, _ in key_holders(connection, keys)} >= {"email"}
+        for ids in ([1], [1, 2, 3]):
+            list(feature_rows(connection, ids))
+    assert len(sent) == 6
+    assert (sent[0], sent[1], sent[4]) == (sent[2], sent[3], sent[5])
