@@ -77,12 +77,17 @@ def m_from_pairs(pairs: list[tuple[Features, Features]], prior: float = 50.0) ->
     return table
 
 
-def cached_m(session: Session, options: IdentityOptions) -> Mapping[str, Mapping[str, float]]:
-    """``estimate_m`` reused for a few minutes per database (single-record ingestion)."""
+def cached_m(
+    session: Session, options: IdentityOptions, total: int
+) -> Mapping[str, Mapping[str, float]]:
+    """``estimate_m`` reused for a few minutes per database (single-record ingestion).
+
+    ``total`` is the store's ``record_total``: a store smaller than when the estimate
+    was made is another database at the same address (recreated), not a cache hit.
+    """
     if not options.estimate_m:
         return {}
     url = str(session.get_bind().engine.url)
-    total = record_total(session)
     with _cache_lock:
         hit = _cache.get(url)
     if hit and time.monotonic() - hit[0] < CACHE_SECONDS and hit[1] <= total:

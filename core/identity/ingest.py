@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.db import Database, in_retried_transaction
 from core.identity.apply import ChunkWrite, write_chunk
 from core.identity.candidates import CandidateIndex, NewCustomer, load_index
+from core.identity.chunk_settings import read_chunk_settings
 from core.identity.estimates import cached_m, estimate_m, record_total
 from core.identity.locks import lock_keys
 from core.identity.options import IdentityOptions
@@ -53,9 +54,17 @@ class Run:
     m: Table
     u: Table = field(init=False)
     rules: SurvivorshipRules | None = None
+    # the store's size read as the call began, used by its first chunk instead of asking
+    # again (on PostgreSQL every question is a round trip); later chunks ask
+    known_total: int | None = None
 
     def __post_init__(self) -> None:
         self.u = u_table(self.options.u)
+
+    def store_total(self, session: Session) -> int:
+        """``record_total``: the value read as the call began once, then fresh."""
+        total, self.known_total = self.known_total, None
+        return total if total is not None else record_total(session)
 
     @classmethod
     def learned(cls, session: Session, options: IdentityOptions) -> Run:
@@ -104,7 +113,8 @@ def ingest_prepared(
     session: Session, connector_id: int, pendings: list[Pending], options: IdentityOptions
 ) -> list[IngestResult]:
     """Resolve many records of one connector in the caller's transaction, in order."""
-    run = Run(options, m_table(cached_m(session, options), options.m))
+    total = record_total(session)
+    run = Run(options, m_table(cached_m(session, options, total), options.m), known_total=total)
     return ingest_items(session, connector_id, pendings, run)
 
 
@@ -206,7 +216,12 @@ def _resolve_and_write(
     session: Session, connector_id: int, todo: list[Pending], run: Run
 ) -> Iterator[tuple[Pending, IngestResult]]:
     lock_keys(session, [key for p in todo for key in p.lock_keys(connector_id)])
-    todo, suppressed = without_suppressed(session, connector_id, todo)  # erased people
+    settings = read_chunk_settings(session)  # after the locks: an erasure's key is seen
+    if run.rules is None:
+        run.rules = settings.rules
+    todo, suppressed = without_suppressed(  # erased people
+        session, connector_id, todo, settings.suppression_secret
+    )
     for pending in suppressed:
         yield pending, IngestResult(None, None, "suppressed", {"rule": SUPPRESSED_RULE})
     if not todo:
@@ -216,7 +231,7 @@ def _resolve_and_write(
         pending.record = stored.get(pending.external_id)
     updated = [p.record.id for p in todo if p.record is not None]
     index = load_index(
-        session, [p.features for p in todo], updated, record_total(session), run.options
+        session, [p.features for p in todo], updated, run.store_total(session), run.options
     )
     scorer = run.scorer(index.exact_u)
     for pending in todo:

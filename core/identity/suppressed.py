@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -55,7 +55,12 @@ def suppression_secret(session: Session, *, create: bool = False) -> bytes | Non
         value = {"hmac_sha256": secrets.token_hex(32)}
         session.execute(insert.values(key=KEY_SETTING, value=value).on_conflict_do_nothing())
         found = session.scalar(_SECRET)
-    return bytes.fromhex(found["hmac_sha256"]) if found else None
+    return secret_from(found)
+
+
+def secret_from(setting: Mapping[str, Any] | None) -> bytes | None:
+    """The HMAC key held by the stored setting's value (None: nothing ever erased)."""
+    return bytes.fromhex(setting["hmac_sha256"]) if setting else None
 
 
 def suppress(session: Session, keys: Iterable[tuple[str, str]], reason: str = "erasure") -> int:
@@ -75,15 +80,17 @@ def suppress(session: Session, keys: Iterable[tuple[str, str]], reason: str = "e
 
 def suppressed_keys(session: Session, kind: str, values: Iterable[str]) -> set[str]:
     """The values (normalized keys of ``kind``) that are suppressed, in one query."""
-    return {value for _, value in _suppressed(session, [(kind, v) for v in values])}
+    pairs = [(kind, v) for v in values]
+    return {value for _, value in _suppressed(session, pairs, suppression_secret(session))}
 
 
 def without_suppressed(
-    session: Session, connector_id: int, pendings: Sequence[Pending]
+    session: Session, connector_id: int, pendings: Sequence[Pending], secret: bytes | None
 ) -> tuple[list[Pending], list[Pending]]:
-    """(records to ingest, suppressed records); at most two queries for the whole chunk."""
+    """(records to ingest, suppressed records); one query for the whole chunk, none
+    while nothing was ever erased (``secret`` is None: the caller read the setting)."""
     wanted = {p.position: _keys_of(connector_id, p) for p in pendings}
-    hits = _suppressed(session, [key for keys in wanted.values() for key in keys])
+    hits = _suppressed(session, [key for keys in wanted.values() for key in keys], secret)
     kept = [p for p in pendings if not hits.intersection(wanted[p.position])]
     dropped = [p for p in pendings if hits.intersection(wanted[p.position])]
     return kept, dropped
@@ -97,11 +104,10 @@ def _keys_of(connector_id: int, pending: Pending) -> set[tuple[str, str]]:
     return keys
 
 
-def _suppressed(session: Session, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    if not keys:
-        return set()
-    secret = suppression_secret(session)
-    if secret is None:  # nothing was ever erased: one query, and done
+def _suppressed(
+    session: Session, keys: list[tuple[str, str]], secret: bytes | None
+) -> set[tuple[str, str]]:
+    if not keys or secret is None:  # nothing was ever erased: nothing to look up
         return set()
     by_hash = {(kind, key_hash(secret, kind, value)): (kind, value) for kind, value in keys}
     query = select(Suppression.kind, Suppression.key_hash).where(
