@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.identity.apply_keys import replace_keys, write_demotions
 from core.identity.bridges import merge_bridges, plan_bridges
 from core.identity.candidates import CandidateIndex, CustomerRef, NewCustomer
-from core.identity.ids import allocate_ids, assign_new_ids
+from core.identity.ids import allocate_many
 from core.identity.locks import locked_customers
 from core.identity.pending import NewRecord, Pending
 from core.identity.review import open_reviews
@@ -55,8 +55,12 @@ def write_chunk(
 ) -> None:
     """Everything the chunk decided, in dependency order, flushing only on purpose."""
     with session.no_autoflush:
-        plan.customers = materialize(session, items)
-        stage_records(session, items, plan)
+        new_customers = _new_customers(items)
+        fresh = [p for p in items if p.record is None]
+        ids = allocate_many(session, {Customer: len(new_customers), SourceRecord: len(fresh)})
+        new_ids = dict(zip(new_customers, ids[Customer], strict=True))
+        plan.customers = materialize(session, items, new_ids)
+        stage_records(fresh, ids[SourceRecord], items, plan)
         bridges = plan_bridges(session, items, plan.customers) if plan.merge_bridges else []
         changed = None if plan.relink_only else refresh_targets(session, items, plan)
         session.flush()  # customers first: the new records point at them
@@ -79,23 +83,34 @@ def follow_merges(items: Sequence[Pending], winners: Mapping[int, int]) -> None:
                 item.record.customer_id = winners[item.record.customer_id]
 
 
-def materialize(session: Session, items: Sequence[Pending]) -> dict[CustomerRef, Customer]:
-    """Rows for every target: new customers given ids, existing ones locked."""
+def _new_customers(items: Sequence[Pending]) -> list[NewCustomer]:
+    """The chunk's new customers, each once, in the order the records named them."""
     refs = {id(p.decision.customer): p.decision.customer for p in items}
-    new = [ref for ref in refs.values() if isinstance(ref, NewCustomer)]
-    for ref in new:
-        ref.row = Customer(version=1, golden={}, pinned={}, full_name="")
-    session.add_all([ref.row for ref in new])
-    assign_new_ids(session, Customer)
-    found: dict[CustomerRef, Customer] = {ref: ref.row for ref in new}
-    found.update(locked_customers(session, [r for r in refs.values() if isinstance(r, int)]))
+    return [ref for ref in refs.values() if isinstance(ref, NewCustomer)]
+
+
+def materialize(
+    session: Session, items: Sequence[Pending], new_ids: Mapping[NewCustomer, int]
+) -> dict[CustomerRef, Customer]:
+    """Rows for every target: new customers with the ids given, existing ones locked."""
+    for ref, customer_id in new_ids.items():
+        ref.row = Customer(id=customer_id, version=1, golden={}, pinned={}, full_name="")
+    session.add_all([ref.row for ref in new_ids])
+    found: dict[CustomerRef, Customer] = {ref: ref.row for ref in new_ids}
+    existing = {r for p in items if isinstance(r := p.decision.customer, int)}
+    found.update(locked_customers(session, sorted(existing)))
     return found
 
 
-def stage_records(session: Session, items: Sequence[Pending], plan: ChunkWrite) -> None:
-    """New records as plain rows with ids; changed ones updated on their ORM rows."""
-    fresh = [p for p in items if p.record is None]
-    for item, record_id in zip(fresh, allocate_ids(session, SourceRecord, len(fresh)), strict=True):
+def stage_records(
+    fresh: Sequence[Pending],
+    record_ids: Sequence[int],
+    items: Sequence[Pending],
+    plan: ChunkWrite,
+) -> None:
+    """New records (``fresh``, given ``record_ids``) as plain rows; changed ones updated
+    on their ORM rows."""
+    for item, record_id in zip(fresh, record_ids, strict=True):
         item.record = NewRecord(record_id, plan.connector_id, item.external_id)
     for item in items:
         _stage(item, plan)
