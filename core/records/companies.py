@@ -17,8 +17,8 @@ def ensure_companies(session: Session, names_by_domain: Mapping[str, str]) -> di
 
     Known companies are read first: almost every call finds them all, and then no
     INSERT is sent (one statement per resolve saved). The missing ones go in with
-    ``INSERT … ON CONFLICT DO NOTHING`` in sorted order, so two workers creating the
-    same company at once both end up with the one row and never deadlock on each other.
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` in sorted order, so two workers creating
+    the same company at once both end up with the one row and never deadlock on each other.
     """
     domains = sorted(d for d in names_by_domain if d and not is_freemail(d))
     if not domains:
@@ -29,9 +29,14 @@ def ensure_companies(session: Session, names_by_domain: Mapping[str, str]) -> di
         dialect = session.get_bind().dialect.name
         dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         rows = [{"domain": d, "name": (names_by_domain[d] or "")[:300]} for d in missing]
-        # executemany of one cached statement: a VALUES list of n rows compiled anew per n
-        session.execute(dialect_insert(Company).on_conflict_do_nothing(), rows)
-        found.update(_company_ids(session, missing))
+        # executemany of one cached statement: a VALUES list of n rows compiled anew per n;
+        # RETURNING names the rows made here, so only a race lost sends one more SELECT
+        insert = dialect_insert(Company).on_conflict_do_nothing()
+        made = session.execute(insert.returning(Company.domain, Company.id), rows)
+        found.update(dict(made.all()))
+        lost = [d for d in missing if d not in found]  # another writer created them first
+        if lost:
+            found.update(_company_ids(session, lost))
     return found
 
 

@@ -1,7 +1,7 @@
 """Golden records in the database: lineage, pins, flat columns and companies."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 
 from core.db import Database
 from core.models import Company, Customer, OutboxEvent, SourceRecord
@@ -76,8 +76,9 @@ def test_known_companies_are_read_and_only_missing_ones_inserted(database: Datab
             again = ensure_companies(session, {"acme.com": "ACME Inc."})
             assert [s for s in statements if s in ("SELECT", "INSERT")] == ["SELECT"]
             both = ensure_companies(session, {"acme.com": "", "globex.com": "Globex"})
+            # the INSERT returns the new row's id: no SELECT after it
             assert [s for s in statements if s in ("SELECT", "INSERT")] == [
-                "SELECT", "SELECT", "INSERT", "SELECT",
+                "SELECT", "SELECT", "INSERT",
             ]  # fmt: skip
     finally:
         event.remove(database.engine, "before_cursor_execute", note)
@@ -86,6 +87,28 @@ def test_known_companies_are_read_and_only_missing_ones_inserted(database: Datab
     with database.session() as session:
         names = dict(session.execute(select(Company.domain, Company.name)).all())
     assert names == {"acme.com": "Acme", "globex.com": "Globex"}  # a known name is kept
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_company_another_writer_creates_first_is_read_back(database: Database) -> None:
+    """The insert finds the row made meanwhile (nothing returned): it is read, not lost."""
+
+    def create_first(conn, cursor, statement, *args) -> None:
+        if statement.startswith("INSERT INTO companies"):
+            with other.engine.begin() as connection:
+                connection.execute(insert(Company).values(domain="initech.com", name="Initech"))
+
+    other = Database(database.engine.url.render_as_string(hide_password=False))
+    event.listen(database.engine, "before_cursor_execute", create_first)
+    try:
+        with database.session() as session:
+            found = ensure_companies(session, {"initech.com": "INITECH"})
+    finally:
+        event.remove(database.engine, "before_cursor_execute", create_first)
+        other.dispose()
+    with database.session() as session:
+        rows = session.execute(select(Company.id, Company.name)).all()
+    assert [(found["initech.com"], "Initech")] == [tuple(row) for row in rows]
 
 
 def test_a_company_is_found_by_domain_and_never_from_free_mail(
