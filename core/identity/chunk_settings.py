@@ -1,35 +1,36 @@
-"""The organization settings a chunk of records needs, read in one query.
+"""The settings a chunk of records needs, read in one query.
 
 Every chunk (and so every single-record resolve) needs the suppression key, read under
-the chunk's key locks so that an erasure finishing first is seen, and the survivorship
-rules. On PostgreSQL each query is a round trip, and one resolve makes about fifteen.
+the chunk's key locks so that an erasure finishing first is seen, the survivorship
+rules, and its connector's kind (source priority ranks kinds). On PostgreSQL each query
+is a round trip, and one resolve makes about fifteen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.identity.suppressed import KEY_SETTING, secret_from
-from core.models import AppSetting
+from core.models import AppSetting, Connector
 from core.records import SurvivorshipRules
 from core.records.rules import SETTING_KEY as RULES_SETTING
 
-_BOTH = select(AppSetting.key, AppSetting.value).where(
-    AppSetting.key.in_([KEY_SETTING, RULES_SETTING])
-)
+_SECRET = select(AppSetting.value).where(AppSetting.key == KEY_SETTING).scalar_subquery()
+_RULES = select(AppSetting.value).where(AppSetting.key == RULES_SETTING).scalar_subquery()
+_KIND = select(Connector.kind).where(Connector.id == bindparam("connector_id")).scalar_subquery()
+_ALL = select(_SECRET, _RULES, _KIND)  # one row, whichever settings exist
 
 
 @dataclass(frozen=True)
 class ChunkSettings:
     suppression_secret: bytes | None  # None while nothing was ever erased
     rules: SurvivorshipRules
+    connector_kind: str  # the records' connector, for source priority ("" if deleted)
 
 
-def read_chunk_settings(session: Session) -> ChunkSettings:
-    stored: dict[str, Any] = dict(session.execute(_BOTH).all())
-    rules = SurvivorshipRules.from_setting(stored.get(RULES_SETTING))
-    return ChunkSettings(secret_from(stored.get(KEY_SETTING)), rules)
+def read_chunk_settings(session: Session, connector_id: int) -> ChunkSettings:
+    secret, rules, kind = session.execute(_ALL, {"connector_id": connector_id}).one()
+    return ChunkSettings(secret_from(secret), SurvivorshipRules.from_setting(rules), kind or "")

@@ -27,7 +27,7 @@ from core.identity.pending import Pending, prepare, with_features
 from core.identity.resolve import resolve
 from core.identity.suppressed import SUPPRESSED_RULE, without_suppressed
 from core.identity.weights import Scorer, Table, m_table, u_table
-from core.models import Connector, SourceRecord, utcnow
+from core.models import SourceRecord, utcnow
 from core.records import SurvivorshipRules, load_rules
 
 CHUNK_SIZE = 500  # records resolved and committed together in a batch
@@ -216,7 +216,7 @@ def _resolve_and_write(
     session: Session, connector_id: int, todo: list[Pending], run: Run
 ) -> Iterator[tuple[Pending, IngestResult]]:
     lock_keys(session, [key for p in todo for key in p.lock_keys(connector_id)])
-    settings = read_chunk_settings(session)  # after the locks: an erasure's key is seen
+    settings = read_chunk_settings(session, connector_id)  # after the locks: see erasures
     if run.rules is None:
         run.rules = settings.rules
     todo, suppressed = without_suppressed(  # erased people
@@ -245,20 +245,19 @@ def _resolve_and_write(
             new_customer=NewCustomer,
         )
         index.add(pending.features, pending.decision.customer, pending)
-    yield from _write(session, connector_id, todo, index, run)
+    yield from _write(session, (connector_id, settings.connector_kind), todo, index, run)
 
 
 def _write(
     session: Session,
-    connector_id: int,
+    connector: tuple[int, str],  # id and kind
     todo: list[Pending],
     index: CandidateIndex,
     run: Run,
 ) -> Iterator[tuple[Pending, IngestResult]]:
-    connector = session.get(Connector, connector_id)
-    kinds = {connector_id: connector.kind if connector else ""}
+    connector_id, kind = connector
     plan = ChunkWrite(
-        kinds,
+        {connector_id: kind},
         run.rules_for(session),
         utcnow(),
         connector_id=connector_id,

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import event
 
 from core.db import Database
-from core.models import Customer, SourceRecord
-from tests.core.identity.support import ingest
+from core.models import AppSetting, Customer, SourceRecord
+from core.records.rules import SETTING_KEY as RULES_SETTING
+from tests.core.identity.support import golden_values, ingest
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def sent(database: Database) -> Iterator[list[str]]:
     event.remove(database.engine, "before_cursor_execute", note)
 
 
-def test_a_resolve_reads_the_settings_and_the_store_size_once(
+def test_a_resolve_reads_the_settings_connector_and_store_size_once(
     database: Database, sources: list[int], sent: list[str]
 ) -> None:
     ingest(database, sources[0], "ann-1", given_name="Ann", emails=["ann@example.com"])
@@ -36,6 +37,7 @@ def test_a_resolve_reads_the_settings_and_the_store_size_once(
     assert result.action == "linked"
     settings = [s for s in sent if "FROM app_settings" in s]
     assert len(settings) == 1, settings  # suppression key and survivorship rules together
+    assert [s for s in sent if "FROM connectors" in s] == settings  # and the connector's kind
     store_size = [s for s in sent if s.startswith("SELECT max(source_records.id)")]
     # SQLite also hands out the new record's id after the highest one
     assert len(store_size) == (1 if database.engine.dialect.name == "postgresql" else 2)
@@ -55,3 +57,22 @@ def test_a_new_customer_and_its_record_get_their_ids_in_one_statement(
         assert record is not None
         assert record.customer_id == result.customer_id
         assert session.get(Customer, result.customer_id) is not None
+
+
+def test_the_rules_and_connector_kind_read_together_decide_the_golden_value(
+    database: Database, sources: list[int]
+) -> None:
+    """Source priority ranks connector kinds: the new record's kind, read with the
+    settings, must rank it above the stored record of a lower-ranked kind."""
+    csv, zendesk = sources[0], sources[1]
+    with database.session() as session:
+        rules = {
+            "source_priority": ["zendesk", "csvimport"],
+            "fields": {"job_title": "source_priority"},
+        }
+        session.add(AppSetting(key=RULES_SETTING, value=rules))
+    ingest(database, csv, "c-1", emails=["ann@example.com"], job_title="Intern")
+    newer = ingest(database, zendesk, "z-1", emails=["ann@example.com"], job_title="Support lead")
+
+    assert newer.action == "linked"
+    assert golden_values(database, newer.customer_id)["job_title"] == "Support lead"
