@@ -24,7 +24,7 @@ from core.identity.estimates import cached_m, estimate_m, record_total
 from core.identity.locks import lock_keys
 from core.identity.options import IdentityOptions
 from core.identity.pending import Pending, prepare, with_features
-from core.identity.resolve import resolve
+from core.identity.resolve import prefetch_candidates, resolve
 from core.identity.suppressed import SUPPRESSED_RULE, without_suppressed
 from core.identity.weights import Scorer, Table, m_table, u_table
 from core.models import SourceRecord, utcnow
@@ -234,6 +234,7 @@ def _resolve_and_write(
         session, [p.features for p in todo], updated, run.store_total(session), run.options
     )
     scorer = run.scorer(index.exact_u)
+    prefetch_candidates(((p.features, p.record is not None) for p in todo), index)
     for pending in todo:
         record = pending.record
         pending.decision = resolve(

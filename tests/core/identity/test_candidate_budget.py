@@ -6,7 +6,7 @@ from core.db import Database
 from core.identity.candidates import CandidateIndex, load_index
 from core.identity.features import Features, extract
 from core.identity.options import IdentityOptions
-from core.identity.resolve import Decision
+from core.identity.resolve import Decision, prefetch_candidates
 from tests.core.identity.support import ingest, resolve_new
 
 GIVEN = ["Ann", "Bea", "Cyd", "Dov", "Eli", "Fay", "Gus", "Hal"]
@@ -80,3 +80,43 @@ def test_holders_of_an_email_are_fetched_with_the_index(
         index.fetch = None  # nothing may be fetched later
         holders = index.holders["email:ann@example.com"]
         assert [h.loaded.given for h in holders] == ["ann"]
+
+
+def test_a_chunk_fetches_its_candidates_in_one_query_before_scoring(
+    database: Database, sources: list[int]
+) -> None:
+    """Two newcomers of one block: one fetch up front, the same records scoring would
+    fetch one by one, and nothing left to fetch while deciding."""
+    store_namesakes(database, sources[0])
+    other = {**NEWCOMER, "given_name": "Yul"}
+    with database.session() as session:
+        index = load_index(session, [extract(NEWCOMER), extract(other)], [], 8, OPTIONS)
+        calls: list[list[int]] = []
+        fetch = index.fetch
+        assert fetch is not None
+
+        def recording(record_ids: list[int]) -> dict[int, Features]:
+            calls.append(record_ids)
+            return fetch(record_ids)
+
+        index.fetch = recording
+        prefetch_candidates([(extract(NEWCOMER), False), (extract(other), False)], index)
+        assert len(calls) == 1
+        assert len(calls[0]) == OPTIONS.max_candidates  # the scored customers, not all 8
+        index.fetch = None  # scoring must find everything loaded
+        decisions = [decide(index), resolve_new(index, other)]
+
+    assert [d.action for d in decisions] == ["created", "created"]
+
+
+def test_a_stored_record_being_updated_fetches_nothing_up_front(
+    database: Database, sources: list[int]
+) -> None:
+    store_namesakes(database, sources[0])
+    with database.session() as session:
+        index = load_index(session, [extract(NEWCOMER)], [], 8, OPTIONS)
+        index.fetch = None  # a fetch would fail
+        prefetch_candidates([(extract(NEWCOMER), True)], index)
+        holders = [h for found in index.holders.values() for h in found]
+    assert holders
+    assert all(h.features is None for h in holders)
