@@ -27,6 +27,20 @@ def decide(index: CandidateIndex) -> Decision:
     return resolve_new(index, NEWCOMER)
 
 
+def record_fetches(index: CandidateIndex) -> list[list[int]]:
+    """The record ids of each fetch the index makes from now on."""
+    calls: list[list[int]] = []
+    fetch = index.fetch
+    assert fetch is not None
+
+    def recording(record_ids: list[int]) -> dict[int, Features]:
+        calls.append(record_ids)
+        return fetch(record_ids)
+
+    index.fetch = recording
+    return calls
+
+
 def test_features_are_fetched_for_the_scored_customers_only(
     database: Database, sources: list[int]
 ) -> None:
@@ -37,19 +51,11 @@ def test_features_are_fetched_for_the_scored_customers_only(
         customers = {h.customer for h in holders}
         assert len(customers) == 8
         assert all(h.features is None for h in holders)
-        fetched: list[int] = []
-        fetch = index.fetch
-        assert fetch is not None
-
-        def recording(record_ids: list[int]) -> dict[int, Features]:
-            fetched.extend(record_ids)
-            return fetch(record_ids)
-
-        index.fetch = recording
+        calls = record_fetches(index)
         decide(index)
 
     loaded = [h for h in holders if h.features is not None]
-    assert sorted(fetched) == sorted(h.record_id for h in loaded)
+    assert sorted(i for call in calls for i in call) == sorted(h.record_id for h in loaded)
     assert len({h.customer for h in loaded}) == OPTIONS.max_candidates
 
 
@@ -91,15 +97,7 @@ def test_a_chunk_fetches_its_candidates_in_one_query_before_scoring(
     other = {**NEWCOMER, "given_name": "Yul"}
     with database.session() as session:
         index = load_index(session, [extract(NEWCOMER), extract(other)], [], 8, OPTIONS)
-        calls: list[list[int]] = []
-        fetch = index.fetch
-        assert fetch is not None
-
-        def recording(record_ids: list[int]) -> dict[int, Features]:
-            calls.append(record_ids)
-            return fetch(record_ids)
-
-        index.fetch = recording
+        calls = record_fetches(index)
         prefetch_candidates([(extract(NEWCOMER), False), (extract(other), False)], index)
         assert len(calls) == 1
         assert len(calls[0]) == OPTIONS.max_candidates  # the scored customers, not all 8
