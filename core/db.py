@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -153,6 +154,11 @@ class Database:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:
             raise DatabaseUnavailable(describe_db_error(exc)) from exc
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite store's file; None for PostgreSQL or an in-memory database."""
+        return Path(self.checkpointer.path) if self.checkpointer is not None else None
 
     def dispose(self) -> None:
         """Drop pooled connections and stop the background checkpoint (a later use

@@ -64,6 +64,8 @@ class Settings:
     gmail_push_service_account: str = ""
     google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
     gmail_push_topic: str = ""
+    # A worker reads a SQLite store into the page cache at start (core/sqlite_prewarm.py).
+    sqlite_prewarm: bool = True
 
     @property
     def is_sqlite(self) -> bool:
@@ -122,6 +124,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         gmail_push_service_account=_get(env, "GMAIL_PUSH_SERVICE_ACCOUNT", ""),
         google_certs_url=_url(env, "GOOGLE_CERTS_URL", GOOGLE_CERTS_URL, schemes=("http", "https")),
         gmail_push_topic=_get(env, "GMAIL_PUSH_TOPIC", ""),
+        sqlite_prewarm=_bool(env, "SQLITE_PREWARM", True),
     )
 
 

@@ -18,8 +18,9 @@ def make_celery(settings: Settings, extra_task_modules: Iterable[str] = ()) -> C
     app.set_default()
     # Import the task modules now so they register before a worker or sender uses them.
     app.loader.import_default_modules()
-    from worker import heartbeat, runtime  # noqa: PLC0415 - signal handlers need the app
+    from worker import heartbeat, prewarm, runtime  # noqa: PLC0415 - signal handlers need the app
 
     runtime.bind(settings)
     heartbeat.install()
+    prewarm.install()
     return app

@@ -55,7 +55,7 @@ def main() -> None:
     args = _arguments()
     size = parse_size(args.size)
     with tempfile.TemporaryDirectory(prefix="identity-bench-") as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        url = args.database_url or f"sqlite:///{args.keep or Path(folder) / 'bench.db'}"
         database = _prepared_database(url)
         run = Run(size, database, _connectors(database))
         records = generate(size + args.incremental, args.seed)
@@ -86,7 +86,16 @@ def _arguments() -> argparse.Namespace:
         help="child processes mapping and normalizing ahead of the writer (0: none)",
     )
     parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
-    return parser.parse_args()
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep the SQLite store in this new file (for benchmarks.identity.cold_start)",
+    )
+    args = parser.parse_args()
+    if args.keep is not None and (args.database_url or args.keep.exists()):
+        parser.error("--keep takes a path that does not exist yet, and no --database-url")
+    return args
 
 
 def _prepared_database(url: str) -> Database:
@@ -158,7 +167,8 @@ def _source_item(record: GeneratedRecord) -> SourceItem:
     return SourceItem({"external_id": record.external_id, **record.row}, None, record.index)
 
 
-def _prepared(record: GeneratedRecord) -> PreparedRow | None:
+def prepared(record: GeneratedRecord) -> PreparedRow | None:
+    """The record mapped and normalized as a CSV row; None when the row is refused."""
     try:
         return prepare_row(_source_item(record), _MAPPING, {})
     except RefusedRow:
@@ -170,7 +180,7 @@ def _incremental(run: Run, records: Iterable[GeneratedRecord]) -> None:
     for record in records:
         run.truth.append(record.person)
         started = time.perf_counter()
-        ready = _prepared(record)
+        ready = prepared(record)
         if ready is not None:
             with run.database.session() as session:
                 ingest_customer(

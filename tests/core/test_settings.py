@@ -22,6 +22,12 @@ def test_defaults_are_embedded_under_the_data_dir(tmp_path: Path) -> None:
     assert settings.is_sqlite
     assert settings.broker_is_sql
     assert not settings.secure_cookies
+    assert settings.sqlite_prewarm
+
+
+def test_the_sqlite_preload_can_be_turned_off(tmp_path: Path) -> None:
+    assert not load_settings(_env(tmp_path, CRMHUB_SQLITE_PREWARM="off")).sqlite_prewarm
+    assert load_settings(_env(tmp_path, CRMHUB_SQLITE_PREWARM="1")).sqlite_prewarm
 
 
 def test_keys_are_generated_once_with_owner_only_permissions(tmp_path: Path) -> None:
@@ -72,6 +78,7 @@ def test_environment_overrides_and_postgres_driver(tmp_path: Path) -> None:
         ("CRMHUB_SECRET_KEY", "short", "at least 32"),
         ("CRMHUB_ENCRYPTION_KEYS", "not-a-key", "not a Fernet key"),
         ("CRMHUB_SECURE_COOKIES", "maybe", "true or false"),
+        ("CRMHUB_SQLITE_PREWARM", "later", "true or false"),
         ("CRMHUB_OUTBOUND_ALLOWLIST", "10.0.0.0/99", "not a CIDR"),
         ("CRMHUB_TASK_TIME_LIMIT", "7200", "below CRMHUB_VISIBILITY_TIMEOUT"),
         ("CRMHUB_LOG_LEVEL", "LOUD", "expected one of"),

@@ -8,6 +8,7 @@ delivery cap kept in the database (a poison message stops).
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -109,3 +110,23 @@ def test_clean_shutdown_removes_the_heartbeat(harness: WorkerHarness) -> None:
     assert worker.wait(timeout=30) == 0
     with harness.database.session() as session:
         assert session.scalars(select(WorkerHeartbeat)).all() == []
+
+
+def test_a_ready_worker_preloads_a_sqlite_store_and_leaves_postgresql_alone(
+    harness: WorkerHarness,
+) -> None:
+    worker = harness.start_worker()
+    log = next(harness.log_dir.glob("probe-*.log"))
+    store = harness.database.sqlite_file
+    if store is not None:
+        wait_until(
+            lambda: re.search(
+                rf"preloaded [0-9.]+ MB of {re.escape(str(store))} in ", log.read_text()
+            ),
+            timeout=30,
+            message=f"the worker never said it preloaded {store}; see {log}",
+        )
+    worker.terminate()
+    assert worker.wait(timeout=30) == 0
+    if store is None:  # the whole log is written now: PostgreSQL was never read
+        assert "preloaded" not in log.read_text()

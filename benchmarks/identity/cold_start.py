@@ -1,0 +1,142 @@
+"""Incremental resolves on a stored SQLite store, from a cold page cache and after the
+worker's preload (``core/sqlite_prewarm.py``).
+
+    python -m benchmarks.identity --size 1m --keep /var/tmp/store1m.db
+    python -m benchmarks.identity.cold_start /var/tmp/store1m.db [--records 2000] [--rounds 2]
+
+Each phase drops the store's file from the page cache (``POSIX_FADV_DONTNEED``: no root
+needed), opens the store afresh and resolves new generated records one by one; a
+"preloaded" phase first reads the file as a worker does at start. Phases alternate
+(cold, preloaded, preloaded, cold, ...) so a drift of the machine does not favour one.
+The first ``--warm-up`` resolves of each phase are left out of its figures. Every phase
+adds its records to the store: use a copy you can spare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections import deque
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from benchmarks.identity.generator import generate
+from benchmarks.identity.metrics import median, percentile
+from benchmarks.identity.runner import prepared
+from connectors.csvimport.rows import PreparedRow
+from core.db import Database
+from core.identity import ingest_customer
+from core.models import Connector, SourceRecord
+from core.sqlite_prewarm import prewarm_file
+
+
+def main() -> None:
+    args = _arguments()
+    store: Path = args.store
+    database = Database(f"sqlite:///{store}")
+    with database.session() as session:
+        connectors = {
+            name.removeprefix("bench "): connector_id
+            for connector_id, name in session.execute(select(Connector.id, Connector.name))
+        }
+        start = _next_index(session)
+    database.dispose()
+    per_phase = args.warm_up + args.records
+    phases = _phase_order(args.rounds)
+    print(f"store {store}: {store.stat().st_size / 2**30:.2f} GiB; new records from #{start}")
+    started = time.perf_counter()
+    records = generate(start + per_phase * len(phases), args.seed)
+    deque(islice(records, start), maxlen=0)  # the store holds these already
+    print(f"generating up to #{start} took {time.perf_counter() - started:.0f} s (not counted)")
+    for number, preload in enumerate(phases, 1):
+        batch = [
+            (record.source, ready)
+            for record in islice(records, per_phase)
+            if (ready := prepared(record)) is not None
+        ]
+        _evict(store)
+        line = f"phase {number} {'preloaded' if preload else 'cold     '}"
+        if preload:
+            wall, cpu = time.perf_counter(), time.process_time()
+            read = prewarm_file(store, budget=None)
+            line += (
+                f"  read {read / 2**30:.2f} GiB in {time.perf_counter() - wall:.1f} s"
+                f" ({time.process_time() - cpu:.1f} s CPU)"
+            )
+        latencies = _resolve(store, connectors, batch)[args.warm_up :]
+        print(
+            f"{line}\n    {len(latencies)} resolves: p50 {median(latencies):.2f} ms,"
+            f" p90 {percentile(latencies, 0.9):.2f} ms, p99 {percentile(latencies, 0.99):.2f} ms,"
+            f" max {max(latencies):.0f} ms",
+            flush=True,
+        )
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="incremental resolves, cold and preloaded")
+    parser.add_argument("store", type=Path, help="a SQLite store kept by the benchmark's --keep")
+    parser.add_argument("--records", type=int, default=2000, help="measured resolves per phase")
+    parser.add_argument("--warm-up", type=int, default=200, help="unmeasured resolves first")
+    parser.add_argument("--rounds", type=int, default=2, help="pairs of phases")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if not args.store.is_file():
+        parser.error(f"{args.store} is not a file")
+    return args
+
+
+def _phase_order(rounds: int) -> list[bool]:
+    """True for a preloaded phase: cold first in odd rounds, preloaded first in even."""
+    return [
+        preload
+        for number in range(rounds)
+        for preload in ((False, True), (True, False))[number % 2]
+    ]
+
+
+def _next_index(session: Session) -> int:
+    """The generator index after every record the store holds (external ids end in it)."""
+    suffix = func.substr(SourceRecord.external_id, func.instr(SourceRecord.external_id, "-") + 1)
+    highest = session.scalar(select(func.max(func.cast(suffix, SourceRecord.id.type))))
+    return 0 if highest is None else highest + 1
+
+
+def _evict(store: Path) -> None:
+    """Write the store's dirty pages out, then drop all its pages from the page cache."""
+    descriptor = os.open(store, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(descriptor)
+
+
+def _resolve(
+    store: Path, connectors: dict[str, int], batch: list[tuple[str, PreparedRow]]
+) -> list[float]:
+    """Milliseconds per record, each resolved in its own transaction by a fresh Database."""
+    database = Database(f"sqlite:///{store}")
+    latencies = []
+    try:
+        for source, ready in batch:
+            began = time.perf_counter()
+            with database.session() as session:
+                ingest_customer(
+                    session,
+                    connector_id=connectors[source],
+                    external_id=ready.external_id,
+                    raw=ready.raw,
+                    mapped=ready.mapped,
+                )
+            latencies.append((time.perf_counter() - began) * 1000)
+    finally:
+        database.dispose()
+    return latencies
+
+
+if __name__ == "__main__":
+    main()

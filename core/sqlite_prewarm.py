@@ -1,0 +1,121 @@
+"""Read a SQLite store into the operating system's page cache when a worker starts.
+
+A resolve looks keys up at random places in a few large indexes. On a fresh machine (or
+after the cache was dropped) each of those pages comes from disk: on a stored store of
+1M customers (5 GB) a new process resolved at p50 10.5-11.6 ms, p99 27.6-32.6 ms, and
+it would take hours of traffic to pull the whole file in. Reading the file once at
+worker start (8.5 s, 3 s of CPU, in a background thread) brought the next resolves to
+p50 7.2-7.6 ms, p99 17.5-18.6 ms: the figures of a store that has been in use all along.
+PostgreSQL has ``pg_prewarm`` for the same reason; this is its SQLite counterpart.
+
+How the file is read matters. With the kernel's sequential read-ahead (a plain
+sequential read, or ``MADV_POPULATE_READ`` over a mapping) the store was cached as fast,
+but the background checkpoints that followed took 60-105 ms instead of 25-31 and p99
+stayed at 21-26 ms: the cache then holds the file in large blocks, which we believe are
+written back whole for each changed page. With ``POSIX_FADV_RANDOM`` on the descriptor
+the pages are cached one by one, as SQLite's own reads would cache them. The bytes go
+to ``/dev/null`` through ``sendfile``, so nothing is copied into this process.
+
+A store larger than half the memory the system reports available is not read: it would
+push out what other processes need and could not stay cached anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+STEP_BYTES = 16 * 1024 * 1024  # one sendfile call; the thread yields between calls
+MEMORY_SHARE = 0.5  # the largest store read, as a share of the available memory
+
+
+def available_memory() -> int | None:
+    """Bytes the system reports available for new use (page cache included), if known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def prewarm_file(path: Path, budget: int | None, step: int = STEP_BYTES) -> int:
+    """Read ``path`` through the page cache; the bytes read (0: skipped, and why is logged).
+
+    ``budget`` is the largest file read (None: no limit).
+    """
+    size = path.stat().st_size
+    if budget is not None and size > budget:
+        log.info(
+            "%s not preloaded: %.1f MB is more than the %.1f MB it may take of memory",
+            path,
+            size / 1048576,
+            budget / 1048576,
+        )
+        return 0
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_RANDOM)
+        return _read_through(descriptor, size, step)
+    finally:
+        os.close(descriptor)
+
+
+def _read_through(descriptor: int, size: int, step: int) -> int:
+    """Read ``size`` bytes to nowhere: ``sendfile`` to /dev/null, or ``preadv`` where the
+    system cannot send a file to it."""
+    done = 0
+    sink = os.open(os.devnull, os.O_WRONLY)
+    try:
+        while done < size:
+            sent = os.sendfile(sink, descriptor, done, min(step, size - done))
+            if sent == 0:
+                break  # the file shrank meanwhile
+            done += sent
+        return done
+    except OSError:
+        return done + _read_into_buffer(descriptor, done, size, step)
+    finally:
+        os.close(sink)
+
+
+def _read_into_buffer(descriptor: int, start: int, size: int, step: int) -> int:
+    buffer = bytearray(min(step, 1024 * 1024))
+    done = start
+    while done < size:
+        read = os.preadv(descriptor, [buffer], done)
+        if read == 0:
+            break
+        done += read
+    return done - start
+
+
+def start_prewarm(path: Path, share: float = MEMORY_SHARE) -> threading.Thread:
+    """Preload ``path`` from a daemon thread; a failure is logged, never raised."""
+
+    def run() -> None:
+        started = time.monotonic()
+        memory = available_memory()
+        try:
+            read = prewarm_file(path, None if memory is None else int(memory * share))
+        except OSError as exc:
+            log.warning("%s not preloaded: %s", path, exc)
+            return
+        if read:
+            seconds = time.monotonic() - started
+            log.info("preloaded %.1f MB of %s in %.1f s", read / 1048576, path, seconds)
+
+    thread = threading.Thread(target=run, name="crmhub-sqlite-prewarm", daemon=True)
+    thread.start()
+    return thread
