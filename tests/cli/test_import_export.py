@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,34 @@ def test_identity_rebuild_reports_what_it_did(run_cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "identity rebuilt"
     assert "rebuilding" in result.stderr
+
+
+def _preloads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "crmhub-sqlite-prewarm"]
+
+
+@pytest.mark.parametrize("command", [("import", "csv", "{file}"), ("identity", "rebuild")])
+def test_commands_that_resolve_many_records_preload_a_sqlite_store(
+    run_cli, tmp_path: Path, database: Database, caplog: pytest.LogCaptureFixture, command
+) -> None:
+    path = _file(tmp_path, PEOPLE)
+    with caplog.at_level(logging.INFO, logger="core.sqlite_prewarm"):
+        result = run_cli(*(part.format(file=path) for part in command))
+        assert result.exit_code == 0, result.output
+        for thread in _preloads():
+            thread.join(timeout=30)
+    store = database.sqlite_file
+    if store is None:  # PostgreSQL: nothing to read
+        assert "preloaded" not in caplog.text
+    else:
+        assert f" MB of {store} in " in caplog.text
+
+
+def test_the_preload_setting_is_honoured_by_commands(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CRMHUB_SQLITE_PREWARM", "off")
+    with caplog.at_level(logging.INFO, logger="core.sqlite_prewarm"):
+        assert run_cli("import", "csv", _file(tmp_path, PEOPLE)).exit_code == 0
+    assert _preloads() == []
+    assert "preloaded" not in caplog.text

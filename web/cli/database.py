@@ -10,14 +10,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.db import Database
+from core.sqlite_prewarm import start_prewarm
 from web.cli.context import CliContext
 
 
 @contextmanager
-def opened_database(ctx: CliContext) -> Iterator[Database]:
+def opened_database(ctx: CliContext, preload: bool = False) -> Iterator[Database]:
     """The checked database (unreachable or without tables: a one-line error), disposed
-    afterwards."""
+    afterwards. ``preload``: a command that resolves many records reads a SQLite store
+    into the page cache meanwhile, as a worker does at start (``core/sqlite_prewarm.py``;
+    on a cold 1M store a bulk import ran at 110 records/s, 204 with the store cached)."""
     database = ctx.current_database()
+    if preload and ctx.settings.sqlite_prewarm and database.sqlite_file is not None:
+        start_prewarm(database.sqlite_file)
     try:
         yield database
     finally:

@@ -27,7 +27,10 @@ def identity_group() -> None:
 def identity_rebuild() -> None:
     """Re-resolve every source record and recompute every golden record."""
     ctx = load_context()
-    with opened_database(ctx) as database, progress_bar("rebuilding", "records") as update:
+    with (
+        opened_database(ctx, preload=True) as database,
+        progress_bar("rebuilding", "records") as update,
+    ):
         stats = rebuild(database, progress=update)
     click.echo("identity rebuilt")
     for name, value in _fields(stats).items():

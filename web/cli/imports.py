@@ -68,7 +68,10 @@ def import_csv_command(
     document = _checked_mapping(mapping_file)
     options = _options(default_region)
     try:
-        with opened_database(ctx) as database, progress_bar("importing", "rows") as update:
+        with (
+            opened_database(ctx, preload=True) as database,
+            progress_bar("importing", "rows") as update,
+        ):
             report = import_csv(
                 database,
                 file,
