@@ -16,8 +16,10 @@ written back whole for each changed page. With ``POSIX_FADV_RANDOM`` on the desc
 the pages are cached one by one, as SQLite's own reads would cache them. The bytes go
 to ``/dev/null`` through ``sendfile``, so nothing is copied into this process.
 
-A store larger than half the memory the system reports available is not read: it would
-push out what other processes need and could not stay cached anyway.
+A store larger than half the memory available is not read (what the system reports, or
+the headroom of the process's memory control group where that is less, as in a container
+with a memory limit): it would push out what other processes need and could not stay
+cached anyway.
 """
 
 from __future__ import annotations
@@ -34,18 +36,61 @@ STEP_BYTES = 16 * 1024 * 1024  # one sendfile call; the thread yields between ca
 MEMORY_SHARE = 0.5  # the largest store read, as a share of the available memory
 
 
-def available_memory() -> int | None:
-    """Bytes the system reports available for new use (page cache included), if known."""
+def available_memory(
+    proc: Path = Path("/proc"), cgroups: Path = Path("/sys/fs/cgroup")
+) -> int | None:
+    """Bytes this process may still fill (page cache included), if known: what the
+    system reports available, or less where its control group has a memory limit (a
+    container), whose headroom the system-wide figure does not show."""
+    figures = [_meminfo_available(proc / "meminfo"), *_cgroup_headrooms(proc, cgroups)]
+    known = [figure for figure in figures if figure is not None]
+    return min(known) if known else None
+
+
+def _meminfo_available(meminfo: Path) -> int | None:
+    """Linux's MemAvailable; elsewhere the free physical pages, where the system says."""
     try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
+        for line in meminfo.read_text(encoding="ascii").splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
         pass
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _cgroup_headrooms(proc: Path, cgroups: Path) -> list[int | None]:
+    """Limit minus use of this process's memory control group, version 2 or 1."""
+    try:
+        lines = (proc / "self" / "cgroup").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return []
+    headrooms = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        relative = path.lstrip("/")
+        if controllers == "":  # version 2
+            folder = cgroups / relative
+            headrooms.append(_headroom(folder / "memory.max", folder / "memory.current"))
+        elif "memory" in controllers.split(","):  # version 1
+            folder = cgroups / "memory" / relative
+            limit, usage = folder / "memory.limit_in_bytes", folder / "memory.usage_in_bytes"
+            headrooms.append(_headroom(limit, usage))
+    return headrooms
+
+
+_NO_LIMIT = 1 << 62  # version 1 writes "no limit" as a number near 2**63
+
+
+def _headroom(limit_file: Path, usage_file: Path) -> int | None:
+    try:
+        limit = limit_file.read_text(encoding="ascii").strip()
+        if limit == "max" or int(limit) >= _NO_LIMIT:
+            return None
+        return max(0, int(limit) - int(usage_file.read_text(encoding="ascii").strip()))
+    except (OSError, ValueError):
         return None
 
 

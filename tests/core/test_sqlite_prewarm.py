@@ -105,3 +105,52 @@ def test_the_memory_budget_comes_from_the_system() -> None:
     memory = available_memory()
     assert memory is not None
     assert 0 < memory <= os.sysconf("SC_PHYS_PAGES") * PAGE
+
+
+def _machine(tmp_path: Path, cgroup_line: str, files: dict[str, str]) -> tuple[Path, Path]:
+    """A /proc and a /sys/fs/cgroup with 8 GiB available and the given control group."""
+    proc, cgroups = tmp_path / "proc", tmp_path / "cgroup"
+    (proc / "self").mkdir(parents=True)
+    (proc / "meminfo").write_text("MemTotal: 16777216 kB\nMemAvailable: 8388608 kB\n")
+    (proc / "self" / "cgroup").write_text(cgroup_line + "\n")
+    for name, text in files.items():
+        (cgroups / name).parent.mkdir(parents=True, exist_ok=True)
+        (cgroups / name).write_text(text + "\n")
+    return proc, cgroups
+
+
+GIB = 1 << 30
+
+
+@pytest.mark.parametrize(
+    ("cgroup_line", "files", "expected"),
+    [
+        # version 2, a container limited to 2 GiB with 0.5 GiB in use
+        ("0::/box", {"box/memory.max": str(2 * GIB), "box/memory.current": str(GIB // 2)}, 1.5),
+        ("0::/box", {"box/memory.max": "max", "box/memory.current": "1"}, 8),
+        # version 1 (next to other controllers' lines in the real file)
+        (
+            "4:memory:/box",
+            {
+                "memory/box/memory.limit_in_bytes": str(GIB),
+                "memory/box/memory.usage_in_bytes": str(GIB // 4),
+            },
+            0.75,
+        ),
+        (
+            "4:memory:/box",
+            {
+                "memory/box/memory.limit_in_bytes": "9223372036854771712",
+                "memory/box/memory.usage_in_bytes": str(GIB),
+            },
+            8,
+        ),
+        ("4:memory:/gone", {}, 8),  # unreadable limit: the system figure stands
+        ("0::/", {"memory.max": str(64 * GIB), "memory.current": str(GIB)}, 8),
+    ],
+)
+def test_a_control_group_limit_lowers_the_memory_figure(
+    tmp_path: Path, cgroup_line: str, files: dict[str, str], expected: float
+) -> None:
+    proc, cgroups = _machine(tmp_path, cgroup_line, files)
+    assert available_memory(proc, cgroups) == int(expected * GIB)
