@@ -69,7 +69,10 @@ def _cgroup_headrooms(proc: Path, cgroups: Path) -> list[int | None]:
         return []
     headrooms = []
     for line in lines:
-        _, controllers, path = line.split(":", 2)
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
         relative = path.lstrip("/")
         if controllers == "":  # version 2
             folder = cgroups / relative

@@ -146,6 +146,7 @@ GIB = 1 << 30
             8,
         ),
         ("4:memory:/gone", {}, 8),  # unreadable limit: the system figure stands
+        ("not a cgroup line", {}, 8),
         ("0::/", {"memory.max": str(64 * GIB), "memory.current": str(GIB)}, 8),
     ],
 )
