@@ -29,6 +29,10 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +151,15 @@ def _read_into_buffer(descriptor: int, start: int, size: int, step: int) -> int:
             break
         done += read
     return done - start
+
+
+def prewarm_store(database: Database, enabled: bool) -> threading.Thread | None:
+    """Start preloading ``database``'s file when it is a SQLite store and the setting
+    (``Settings.sqlite_prewarm``) allows; None otherwise (PostgreSQL has its own cache)."""
+    path = database.sqlite_file
+    if path is None or not enabled:
+        return None
+    return start_prewarm(path)
 
 
 def start_prewarm(path: Path, share: float = MEMORY_SHARE) -> threading.Thread:

@@ -10,7 +10,7 @@ from typing import Any
 
 from celery.signals import worker_ready
 
-from core.sqlite_prewarm import start_prewarm
+from core.sqlite_prewarm import prewarm_store
 from worker import runtime
 
 
@@ -21,7 +21,4 @@ def install() -> None:
 
 def _on_ready(**_kwargs: Any) -> threading.Thread | None:
     rt = runtime.current()
-    path = rt.database.sqlite_file
-    if path is None or not rt.settings.sqlite_prewarm:
-        return None
-    return start_prewarm(path)
+    return prewarm_store(rt.database, rt.settings.sqlite_prewarm)

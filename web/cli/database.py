@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.db import Database
-from core.sqlite_prewarm import start_prewarm
+from core.sqlite_prewarm import prewarm_store
 from web.cli.context import CliContext
 
 
@@ -21,8 +21,8 @@ def opened_database(ctx: CliContext, preload: bool = False) -> Iterator[Database
     into the page cache meanwhile, as a worker does at start (``core/sqlite_prewarm.py``;
     on a cold 1M store a bulk import ran at 110 records/s, 204 with the store cached)."""
     database = ctx.current_database()
-    if preload and ctx.settings.sqlite_prewarm and database.sqlite_file is not None:
-        start_prewarm(database.sqlite_file)
+    if preload:
+        prewarm_store(database, ctx.settings.sqlite_prewarm)
     try:
         yield database
     finally:
