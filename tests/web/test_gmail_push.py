@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from core.models import AppSetting, Connector
 from core.settings import Settings
 from tests.connectors.gmail_push import signing
 from web.app import create_app
+from web.push import debounce
 from worker.queues import queue_depths
 
 MAILBOX = "rep@brightwave.io"
@@ -89,8 +91,13 @@ def test_a_google_push_queues_one_sync_of_that_mailbox(
 
 
 def test_pushes_within_a_second_queue_once(
-    client: FlaskClient, settings: Settings, mailbox: int
+    client: FlaskClient, settings: Settings, mailbox: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The window's clock is pinned: on a loaded machine three requests (each checking a
+    # signed token and writing the database) once took over a second, and the third
+    # rightly queued again.
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr(debounce, "utcnow", lambda: now)
     answers = [send(client, signing.token()).status_code for _ in range(3)]
 
     assert answers == [204, 204, 204]
