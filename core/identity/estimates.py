@@ -34,12 +34,12 @@ _cache: dict[str, tuple[float, int, Table]] = {}
 _cache_lock = threading.Lock()
 
 
-_HIGHEST_RECORD_ID = select(func.max(SourceRecord.id))  # built once: this runs per record
+HIGHEST_RECORD_ID = select(func.max(SourceRecord.id))  # built once: this runs per record
 
 
 def record_total(session: Session) -> int:
     """How many source records exist, near enough: the highest id (an index lookup)."""
-    return int(session.scalar(_HIGHEST_RECORD_ID) or 0)
+    return int(session.scalar(HIGHEST_RECORD_ID) or 0)
 
 
 def estimate_m(session: Session, prior: float = 50.0) -> Table:

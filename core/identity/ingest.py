@@ -20,7 +20,7 @@ from core.db import Database, in_retried_transaction
 from core.identity.apply import ChunkWrite, write_chunk
 from core.identity.candidates import CandidateIndex, NewCustomer, load_index
 from core.identity.chunk_settings import read_chunk_settings
-from core.identity.estimates import cached_m, estimate_m, record_total
+from core.identity.estimates import cached_m, estimate_m
 from core.identity.locks import lock_keys
 from core.identity.options import IdentityOptions
 from core.identity.pending import Pending, prepare, with_features
@@ -51,20 +51,20 @@ class Run:
     """What one ingestion call computes once: m/u tables and survivorship rules."""
 
     options: IdentityOptions
-    m: Table
+    # None until the first chunk knows the store's size (``with_m``): a single-record
+    # call takes it from the cache of recent estimates, which is checked against it
+    m: Table | None = None
     u: Table = field(init=False)
     rules: SurvivorshipRules | None = None
-    # the store's size read as the call began, used by its first chunk instead of asking
-    # again (on PostgreSQL every question is a round trip); later chunks ask
-    known_total: int | None = None
 
     def __post_init__(self) -> None:
         self.u = u_table(self.options.u)
 
-    def store_total(self, session: Session) -> int:
-        """``record_total``: the value read as the call began once, then fresh."""
-        total, self.known_total = self.known_total, None
-        return total if total is not None else record_total(session)
+    def with_m(self, session: Session, total: int) -> Run:
+        """m from the recent estimates of this database, unless already known."""
+        if self.m is None:
+            self.m = m_table(cached_m(session, self.options, total), self.options.m)
+        return self
 
     @classmethod
     def learned(cls, session: Session, options: IdentityOptions) -> Run:
@@ -73,6 +73,8 @@ class Run:
         return cls(options, m_table(learned, options.m))
 
     def scorer(self, exact_u: Callable[[str, str, float], float]) -> Scorer:
+        if self.m is None:
+            raise RuntimeError("m is not known yet: call with_m first")
         fixed = {name for name, levels in self.options.u.items() if "exact" in levels}
         return Scorer(self.m, self.u, exact_u, fixed)
 
@@ -113,9 +115,7 @@ def ingest_prepared(
     session: Session, connector_id: int, pendings: list[Pending], options: IdentityOptions
 ) -> list[IngestResult]:
     """Resolve many records of one connector in the caller's transaction, in order."""
-    total = record_total(session)
-    run = Run(options, m_table(cached_m(session, options, total), options.m), known_total=total)
-    return ingest_items(session, connector_id, pendings, run)
+    return ingest_items(session, connector_id, pendings, Run(options))
 
 
 def ingest_batch(
@@ -217,6 +217,7 @@ def _resolve_and_write(
 ) -> Iterator[tuple[Pending, IngestResult]]:
     lock_keys(session, [key for p in todo for key in p.lock_keys(connector_id)])
     settings = read_chunk_settings(session, connector_id)  # after the locks: see erasures
+    run.with_m(session, settings.record_total)
     if run.rules is None:
         run.rules = settings.rules
     todo, suppressed = without_suppressed(  # erased people
@@ -231,7 +232,7 @@ def _resolve_and_write(
         pending.record = stored.get(pending.external_id)
     updated = [p.record.id for p in todo if p.record is not None]
     index = load_index(
-        session, [p.features for p in todo], updated, run.store_total(session), run.options
+        session, [p.features for p in todo], updated, settings.record_total, run.options
     )
     scorer = run.scorer(index.exact_u)
     prefetch_candidates(((p.features, p.record is not None) for p in todo), index)
