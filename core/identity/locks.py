@@ -21,9 +21,17 @@ from core.models import Customer
 
 REBUILD_KEY = "crmhub:identity:rebuild"
 
+# The shared rebuild lock, then the key locks, in one round trip. The order matters:
+# PostgreSQL queues a shared request behind a waiting exclusive one, so a resolver that
+# held key locks while it waited behind a rebuild could stall another resolver that
+# holds the shared lock and needs those keys. The keys' locks are taken in the
+# projection, which runs on joined rows only, and a row exists only once the
+# materialized shared lock has been taken.
 _LOCK_MANY = text(
-    "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"
-).bindparams(bindparam("keys", type_=ARRAY(BIGINT)))
+    "WITH rebuild AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(:rebuild) AS done) "
+    "SELECT pg_advisory_xact_lock(k) FROM rebuild, unnest(CAST(:keys AS bigint[])) AS k"
+).bindparams(bindparam("keys", type_=ARRAY(BIGINT)), bindparam("rebuild", type_=BIGINT))
+_LOCK_SHARED = text("SELECT pg_advisory_xact_lock_shared(:rebuild)")
 
 
 def lock_number(key: str) -> int:
@@ -36,12 +44,12 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
     """Wait for, then hold until commit, the locks of these keys (PostgreSQL only)."""
     if _dialect(session) != "postgresql":
         return
-    session.execute(
-        text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": lock_number(REBUILD_KEY)}
-    )
     numbers = sorted({lock_number(key) for key in keys})
+    rebuild = lock_number(REBUILD_KEY)
     if numbers:
-        session.execute(_LOCK_MANY, {"keys": numbers})
+        session.execute(_LOCK_MANY, {"keys": numbers, "rebuild": rebuild})
+    else:
+        session.execute(_LOCK_SHARED, {"rebuild": rebuild})
 
 
 def lock_everything(session: Session) -> None:
