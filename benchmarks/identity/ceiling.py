@@ -86,6 +86,7 @@ class Clusters:
 @dataclass
 class Data:
     people: list[int]  # truth per record position
+    indexes: list[int]  # the generator's index per record position
     holders: dict[str, list[int]]  # key -> record positions holding it
     names: list[str | None]  # "given family" as matching folds them
     facts: list[tuple[str, ...]]  # "city:…", "postal:…", "birth:…", "company:…"
@@ -94,7 +95,7 @@ class Data:
 
 def featured(size: int, seed: int) -> Data:
     """Every generated record the importer accepts, with its keys; refused rows left out."""
-    data = Data([], defaultdict(list), [], [], [])
+    data = Data([], [], defaultdict(list), [], [], [])
     for record in generate(size, seed):
         ready = prepared(record)
         if ready is None:
@@ -103,6 +104,7 @@ def featured(size: int, seed: int) -> Data:
         features = pending.features or Features()
         position = len(data.people)
         data.people.append(record.person)
+        data.indexes.append(record.index)
         for key in features.blocks:
             data.holders[key].append(position)
         full = f"{features.given} {features.family}" if features.given and features.family else None

@@ -205,7 +205,7 @@ def _worked_queue(run: Run) -> WorkedQueue:
             select(ReviewItem.source_record_id, ReviewItem.candidate_record_id).where(
                 ReviewItem.status == "open"
             )
-        ).tuples()
+        )
         return work_queue(records, items)
 
 
@@ -225,11 +225,12 @@ def _labels(run: Run) -> Iterator[tuple[int, int, int]]:
         ).yield_per(10_000)
         for record_id, external_id, customer_id in rows:
             index = int(external_id.rsplit("-", 1)[1])
-            customer = _winner(customer_id, merged) if customer_id else _NO_CUSTOMER - index
+            customer = winner(customer_id, merged) if customer_id else _NO_CUSTOMER - index
             yield record_id, customer, run.truth[index]
 
 
-def _winner(customer_id: int, merged: dict[int, int]) -> int:
+def winner(customer_id: int, merged: dict[int, int]) -> int:
+    """The customer a merged one ended up in (chains followed, a cycle cut short)."""
     seen = 0
     while customer_id in merged and seen < 100:
         customer_id, seen = merged[customer_id], seen + 1

@@ -21,6 +21,7 @@ def _data(people: list[int], keys: dict[str, list[int]], **extra) -> Data:
     size = len(people)
     return Data(
         people=people,
+        indexes=list(range(size)),
         holders=defaultdict(list, keys),
         names=extra.get("names", [None] * size),
         facts=extra.get("facts", [()] * size),
@@ -95,6 +96,7 @@ def test_the_blind_rule_keeps_apart_what_conflicts_and_asks_for_the_city() -> No
 def test_the_bounds_on_generated_records() -> None:
     data = featured(1500, seed=5)
     assert len(data.people) == len(data.names) == len(data.owned) == len(data.facts)
+    assert data.indexes == list(range(1500))  # the default mix has no refused rows
     results = list(bounds(data))
     perfect = [evaluation for label, evaluation in results if label.startswith("perfect, ")]
     assert len(perfect) == 3
