@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -108,6 +109,8 @@ def main() -> None:
     parser.add_argument("--incremental", type=int, default=1000, help="as the benchmark's")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    if not Path(args.store).is_file():
+        parser.error(f"{args.store} is not a file")
     data = featured(parse_size(args.size) + args.incremental, args.seed)
     database = Database(f"sqlite:///{args.store}")
     try:
