@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import pytest
+
 from benchmarks.identity.ceiling import Data
-from benchmarks.identity.splits import NOT_EVEN_BY_NAME, review_pairs, split_kinds, stored_customers
+from benchmarks.identity.splits import (
+    NOT_EVEN_BY_NAME,
+    main,
+    review_pairs,
+    split_kinds,
+    stored_customers,
+)
 from core.db import Database
 from core.models import Customer, ReviewItem
 from tests.core.identity.support import ingest, make_connectors
@@ -75,3 +83,21 @@ def test_a_store_is_read_with_merges_followed_and_open_items_only(database: Data
 
     assert stored_customers(database) == {3: ann, 7: ann, 9: cy}
     assert review_pairs(database) == {frozenset({ann, cy})}  # bob's record now sits in ann
+
+
+def test_a_store_that_is_not_a_file_is_refused_before_any_work(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    missing = tmp_path / "missing.db"
+    monkeypatch.setattr("sys.argv", ["splits", str(missing), "--size", "10k"])
+    monkeypatch.setattr(
+        "benchmarks.identity.splits.featured",
+        lambda *args: pytest.fail("records were featured for a missing store"),
+    )
+
+    with pytest.raises(SystemExit) as stopped:
+        main()
+
+    assert stopped.value.code == 2
+    assert f"{missing} is not a file" in capsys.readouterr().err
+    assert not missing.exists()  # SQLite did not create an empty store there
