@@ -87,8 +87,7 @@ def test_a_resolver_waits_for_a_rebuild_holding_none_of_its_keys(database: Datab
     assert resolver.locked.wait(TIMEOUT)
     assert resolver.error is None
     held = _advisory(database, resolver.pid)
-    resolver.finish.set()
-    resolver.join(TIMEOUT)
+    _finish(resolver)
     assert held == [("ExclusiveLock", True)] * len(KEYS) + [("ShareLock", True)]
 
 
@@ -96,33 +95,45 @@ def test_a_key_held_by_one_resolver_makes_the_next_wait(database: Database) -> N
     first = _resolver(database, KEYS[:2])
     assert first.locked.wait(TIMEOUT)
     second = _resolver(database, KEYS[1:])  # shares the phone's key
-    wait_until(
-        lambda: ("ExclusiveLock", False) in _advisory(database, second.pid),
-        TIMEOUT,
+    _waits_for(
+        database,
+        second,
+        first,
+        lambda locks: ("ExclusiveLock", False) in locks,
         "the second resolver never waited for the shared key",
     )
-    assert not second.locked.is_set()
-    first.finish.set()
-    first.join(TIMEOUT)
-    assert second.locked.wait(TIMEOUT)
-    second.finish.set()
-    second.join(TIMEOUT)
-    assert (first.error, second.error) == (None, None)
 
 
 def test_rebuild_waits_for_a_resolver_that_holds_the_shared_lock(database: Database) -> None:
     resolver = _resolver(database, KEYS)
     assert resolver.locked.wait(TIMEOUT)
     rebuild = _started(Locker(database, lock_everything))
-    wait_until(
-        lambda: _advisory(database, rebuild.pid) == [("ExclusiveLock", False)],
-        TIMEOUT,
+    _waits_for(
+        database,
+        rebuild,
+        resolver,
+        lambda locks: locks == [("ExclusiveLock", False)],
         "the rebuild never waited for the resolver",
     )
-    assert not rebuild.locked.is_set()
-    resolver.finish.set()
-    resolver.join(TIMEOUT)
-    assert rebuild.locked.wait(TIMEOUT)
-    rebuild.finish.set()
-    rebuild.join(TIMEOUT)
-    assert (resolver.error, rebuild.error) == (None, None)
+
+
+def _waits_for(
+    database: Database,
+    waiter: Locker,
+    holder: Locker,
+    waiting: Callable[[list[tuple[str, bool]]], bool],
+    message: str,
+) -> None:
+    """``waiter`` waits (``waiting`` tells from its locks) while ``holder`` holds, and
+    gets its locks once ``holder`` commits."""
+    wait_until(lambda: waiting(_advisory(database, waiter.pid)), TIMEOUT, message)
+    assert not waiter.locked.is_set()
+    _finish(holder)
+    assert waiter.locked.wait(TIMEOUT)
+    _finish(waiter)
+    assert (holder.error, waiter.error) == (None, None)
+
+
+def _finish(locker: Locker) -> None:
+    locker.finish.set()
+    locker.join(TIMEOUT)
