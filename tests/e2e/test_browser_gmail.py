@@ -35,7 +35,6 @@ pytestmark = pytest.mark.e2e
 
 SPEC = Spec(seed=5, reps=1, messages_per_mailbox=150, companies=10, contacts=30, days=30)
 CRMHUB = str(ROOT / ".venv" / "bin" / "crmhub")
-SCREENS = Path("/work/notes/screens")
 SYNC_TIMEOUT_MS = 45_000
 
 
@@ -91,6 +90,7 @@ def test_a_rep_connects_gmail_watches_the_sync_and_sees_the_logged_emails(
     worker: Child,
     page: Page,
     console_errors: list[str],
+    tmp_path: Path,
 ) -> None:
     rep = next(iter(emulator.mailboxes))
     messages = len(emulator.organization.truth()[rep].keys)
@@ -117,13 +117,13 @@ def test_a_rep_connects_gmail_watches_the_sync_and_sees_the_logged_emails(
     logged = int(page.locator('[data-count="logged"]').inner_text())
     assert 0 < logged < messages  # internal and automated mail was left out
     expect(page.locator("#skip-reasons tbody")).to_contain_text("newsletter")
-    page.screenshot(path=str(SCREENS / "gmail-mailbox.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "gmail-mailbox.png"), full_page=True)
 
     page.get_by_role("link", name="My emails").click()
     rows = page.locator("tr.email-row")
     expect(rows).to_have_count(min(logged, 25))
     expect(rows.first.locator("a").first).to_have_attribute("href", re.compile(r"^/customers/\d+$"))
-    page.screenshot(path=str(SCREENS / "gmail-emails.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "gmail-emails.png"), full_page=True)
 
     first_subject = rows.first.locator(".email-subject").inner_text()
     rows.first.get_by_role("combobox").select_option("metadata")
