@@ -175,21 +175,28 @@ def _conflict(left: list[set[str]], right: list[set[str]]) -> bool:
     return any(a and b and not a & b for a, b in zip(left, right, strict=True))
 
 
+def perfect_tiers(data: Data) -> list[tuple[str, Clusters]]:
+    """(tier title, clusters) after the perfect links of each tier and those below it."""
+    tiers: list[tuple[str, Clusters]] = []
+    clusters = Clusters(len(data.people))
+    for title, kinds in TIERS:
+        link_same_person(clusters, data, kinds)
+        tiers.append((title, clusters.copy()))
+    return tiers
+
+
 def scored(clusters: Clusters, data: Data) -> Evaluation:
     return evaluate((clusters.find(i), person) for i, person in enumerate(data.people))
 
 
 def bounds(data: Data) -> Iterator[tuple[str, Evaluation]]:
     """(label, evaluation) per tier, then per blind rule on top of the perfect tiers."""
-    clusters = Clusters(len(data.people))
-    perfect: list[Clusters] = []
-    for title, kinds in TIERS:
-        link_same_person(clusters, data, kinds)
-        perfect.append(clusters.copy())
+    perfect = perfect_tiers(data)
+    for title, clusters in perfect:
         yield f"perfect, up to {title}", scored(clusters, data)
     for tiers, facts, what in BLIND_RULES:
         for limit in RARE_NAME_LIMITS:
-            blind = perfect[tiers - 1].copy()
+            blind = perfect[tiers - 1][1].copy()
             link_rare_names(blind, data, limit, facts)
             label = f"perfect 1-{tiers}, blind {what}, <= {limit} clusters"
             yield label.replace("1-1", "1"), scored(blind, data)

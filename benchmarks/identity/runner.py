@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from benchmarks.identity.generator import GeneratedRecord, generate, parse_size
 from benchmarks.identity.metrics import Evaluation, WorkedQueue, evaluate, work_queue
@@ -213,13 +214,7 @@ def _labels(run: Run) -> Iterator[tuple[int, int, int]]:
     """(record, customer, person) per stored record; merged customers followed to the
     winner."""
     with run.database.session() as session:
-        merged = dict(
-            session.execute(
-                select(Customer.id, Customer.merged_into_id).where(
-                    Customer.merged_into_id.is_not(None)
-                )
-            ).all()
-        )
+        merged = merged_customers(session)
         rows = session.execute(
             select(SourceRecord.id, SourceRecord.external_id, SourceRecord.customer_id)
         ).yield_per(10_000)
@@ -227,6 +222,12 @@ def _labels(run: Run) -> Iterator[tuple[int, int, int]]:
             index = int(external_id.rsplit("-", 1)[1])
             customer = winner(customer_id, merged) if customer_id else _NO_CUSTOMER - index
             yield record_id, customer, run.truth[index]
+
+
+def merged_customers(session: Session) -> dict[int, int]:
+    """Each merged customer's id -> the customer it was merged into."""
+    query = select(Customer.id, Customer.merged_into_id).where(Customer.merged_into_id.is_not(None))
+    return dict(session.execute(query).all())
 
 
 def winner(customer_id: int, merged: dict[int, int]) -> int:

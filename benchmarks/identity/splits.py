@@ -18,13 +18,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from benchmarks.identity.ceiling import TIERS, Clusters, Data, featured, link_same_person
+from benchmarks.identity.ceiling import TIERS, Data, featured, perfect_tiers
 from benchmarks.identity.generator import parse_size
-from benchmarks.identity.runner import winner
+from benchmarks.identity.runner import merged_customers, winner
 from core.db import Database
-from core.models import Customer, ReviewItem, SourceRecord
+from core.models import ReviewItem, SourceRecord
 
 NOT_EVEN_BY_NAME = "nothing in common"
 
@@ -32,7 +31,7 @@ NOT_EVEN_BY_NAME = "nothing in common"
 def stored_customers(database: Database) -> dict[int, int]:
     """Generator index -> the customer its record sits in (merged ones followed)."""
     with database.session() as session:
-        merged = _merged(session)
+        merged = merged_customers(session)
         rows = session.execute(select(SourceRecord.external_id, SourceRecord.customer_id))
         return {
             int(external_id.rsplit("-", 1)[1]): winner(customer_id, merged)
@@ -45,7 +44,7 @@ def review_pairs(database: Database) -> set[frozenset[int]]:
     """The customers each open review item asks about, as unordered pairs."""
     with database.session() as session:
         records = dict(session.execute(select(SourceRecord.id, SourceRecord.customer_id)).all())
-        merged = _merged(session)
+        merged = merged_customers(session)
         items = session.execute(
             select(ReviewItem.source_record_id, ReviewItem.candidate_record_id).where(
                 ReviewItem.status == "open"
@@ -63,11 +62,7 @@ def split_kinds(
 ) -> Counter[tuple[str, bool]]:
     """(tier that makes the person whole, asked about) per person split by ``customers``
     (generator index -> customer)."""
-    tiers: list[tuple[str, Clusters]] = []
-    clusters = Clusters(len(data.people))
-    for title, kinds in TIERS:
-        link_same_person(clusters, data, kinds)
-        tiers.append((title, clusters.copy()))
+    tiers = perfect_tiers(data)
     records: dict[int, list[int]] = defaultdict(list)
     for position, person in enumerate(data.people):
         if data.indexes[position] in customers:
@@ -87,11 +82,6 @@ def split_kinds(
 
 def _asked_about(parts: set[int], asked: set[frozenset[int]]) -> bool:
     return all(any(frozenset((a, b)) in asked for b in parts if b != a) for a in parts)
-
-
-def _merged(session: Session) -> dict[int, int]:
-    query = select(Customer.id, Customer.merged_into_id).where(Customer.merged_into_id.is_not(None))
-    return dict(session.execute(query).all())
 
 
 def print_split_kinds(found: Counter[tuple[str, bool]], store: str) -> None:

@@ -60,11 +60,10 @@ class Run:
     def __post_init__(self) -> None:
         self.u = u_table(self.options.u)
 
-    def with_m(self, session: Session, total: int) -> Run:
+    def with_m(self, session: Session, total: int) -> None:
         """m from the recent estimates of this database, unless already known."""
         if self.m is None:
             self.m = m_table(cached_m(session, self.options, total), self.options.m)
-        return self
 
     @classmethod
     def learned(cls, session: Session, options: IdentityOptions) -> Run:
