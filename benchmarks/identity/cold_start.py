@@ -21,16 +21,13 @@ from collections import deque
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from benchmarks.identity.generator import generate
+from benchmarks.identity.kept import kept_connectors, next_index
 from benchmarks.identity.metrics import median, percentile
 from benchmarks.identity.runner import prepared
 from connectors.csvimport.rows import PreparedRow
 from core.db import Database
 from core.identity import ingest_customer
-from core.models import Connector, SourceRecord
 from core.sqlite_prewarm import prewarm_file
 
 
@@ -39,11 +36,8 @@ def main() -> None:
     store: Path = args.store
     database = Database(f"sqlite:///{store}")
     with database.session() as session:
-        connectors = {
-            name.removeprefix("bench "): connector_id
-            for connector_id, name in session.execute(select(Connector.id, Connector.name))
-        }
-        start = _next_index(session)
+        connectors = kept_connectors(session)
+        start = next_index(session)
     database.dispose()
     per_phase = args.warm_up + args.records
     phases = _phase_order(args.rounds)
@@ -96,13 +90,6 @@ def _phase_order(rounds: int) -> list[bool]:
         for number in range(rounds)
         for preload in ((False, True), (True, False))[number % 2]
     ]
-
-
-def _next_index(session: Session) -> int:
-    """The generator index after every record the store holds (external ids end in it)."""
-    suffix = func.substr(SourceRecord.external_id, func.instr(SourceRecord.external_id, "-") + 1)
-    highest = session.scalar(select(func.max(func.cast(suffix, SourceRecord.id.type))))
-    return 0 if highest is None else highest + 1
 
 
 def _evict(store: Path) -> None:

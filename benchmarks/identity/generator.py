@@ -21,7 +21,6 @@ from pathlib import Path
 from benchmarks.identity.variants import pick_source, view
 from benchmarks.identity.world import Person, World
 
-SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 WINDOW = 20_000
 _RECORDS_PER_PERSON = ((1, 0.45), (2, 0.30), (3, 0.15), (4, 0.07), (5, 0.03))
 HEADERS = (
@@ -43,8 +42,12 @@ class GeneratedRecord:
 
 
 def parse_size(text: str) -> int:
-    """ "10k", "1m" or a plain number."""
-    return SIZES.get(text.lower()) or int(text)
+    """A plain number, or one with a thousands (k) or millions (m) suffix: "900k", "1m"."""
+    text = text.strip().lower()
+    for suffix, factor in (("k", 1_000), ("m", 1_000_000)):
+        if text.endswith(suffix):
+            return round(float(text[: -len(suffix)]) * factor)
+    return int(text)
 
 
 def generate(

@@ -62,7 +62,7 @@ def main() -> None:
         records = generate(size + args.incremental, args.seed)
         if args.tracemalloc:
             tracemalloc.start()
-        _bulk(run, _take(records, size), args.chunk_size, args.prepare_workers)
+        bulk(run, _take(records, size), args.chunk_size, args.prepare_workers)
         traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
         _incremental(run, records)
         evaluation = _score(run)
@@ -123,7 +123,7 @@ def _take(records: Iterator[GeneratedRecord], count: int) -> Iterator[GeneratedR
         yield next(records)
 
 
-def _bulk(run: Run, records: Iterable[GeneratedRecord], chunk_size: int, workers: int) -> None:
+def bulk(run: Run, records: Iterable[GeneratedRecord], chunk_size: int, workers: int) -> None:
     """Records grouped per source into chunks, mapped and featured ``workers`` chunks
     ahead in child processes (as ``crmhub import csv`` does) while the main process
     resolves and writes; generating the records is not counted."""

@@ -31,7 +31,7 @@ class ChunkSettings:
     suppression_secret: bytes | None  # None while nothing was ever erased
     rules: SurvivorshipRules
     connector_kind: str  # the records' connector, for source priority ("" if deleted)
-    record_total: int  # as ``core.identity.estimates.record_total`` counts them
+    record_total: int  # the highest source record id: the store's size, near enough
 
 
 def read_chunk_settings(session: Session, connector_id: int) -> ChunkSettings:

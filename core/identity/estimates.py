@@ -34,12 +34,9 @@ _cache: dict[str, tuple[float, int, Table]] = {}
 _cache_lock = threading.Lock()
 
 
-HIGHEST_RECORD_ID = select(func.max(SourceRecord.id))  # built once: this runs per record
-
-
-def record_total(session: Session) -> int:
-    """How many source records exist, near enough: the highest id (an index lookup)."""
-    return int(session.scalar(HIGHEST_RECORD_ID) or 0)
+# How many source records exist, near enough: the highest id (an index lookup). Read
+# with the chunk settings (``core.identity.chunk_settings``) once per chunk or resolve.
+HIGHEST_RECORD_ID = select(func.max(SourceRecord.id))
 
 
 def estimate_m(session: Session, prior: float = 50.0) -> Table:
@@ -82,7 +79,7 @@ def cached_m(
 ) -> Mapping[str, Mapping[str, float]]:
     """``estimate_m`` reused for a few minutes per database (single-record ingestion).
 
-    ``total`` is the store's ``record_total``: a store smaller than when the estimate
+    ``total`` is ``HIGHEST_RECORD_ID`` read now: a store smaller than when the estimate
     was made is another database at the same address (recreated), not a cache hit.
     """
     if not options.estimate_m:

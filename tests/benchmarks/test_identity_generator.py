@@ -51,6 +51,9 @@ def test_sizes_and_ids(generated) -> None:
     assert len({record.external_id for record in records}) == SIZE
     assert {record.person for record in records} <= set(people)
     assert (parse_size("10k"), parse_size("1M"), parse_size("250")) == (10_000, 1_000_000, 250)
+    assert (parse_size("900k"), parse_size("1.85m")) == (900_000, 1_850_000)
+    with pytest.raises(ValueError, match="ten"):
+        parse_size("ten")
 
 
 def test_every_email_and_phone_belongs_to_the_labelled_person(generated) -> None:

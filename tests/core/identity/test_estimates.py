@@ -4,7 +4,8 @@ import pytest
 
 from core.db import Database
 from core.identity import ingest_batch
-from core.identity.estimates import MIN_PAIRS, estimate_m, m_from_pairs, record_total
+from core.identity.chunk_settings import read_chunk_settings
+from core.identity.estimates import MIN_PAIRS, estimate_m, m_from_pairs
 from core.identity.features import extract
 from core.identity.weights import DEFAULT_M
 
@@ -46,6 +47,6 @@ def test_m_is_learned_from_the_stored_links(database: Database, sources: list[in
     assert [r.customer_id for r in results] == [r.customer_id for r in first]
     with database.session() as session:
         learned = estimate_m(session)
-        assert record_total(session) == 240
+        assert read_chunk_settings(session, sources[0]).record_total == 240
     assert learned["given_name"]["nickname"] > 0.5 > DEFAULT_M["given_name"]["nickname"]
     assert learned["family_name"]["exact"] > DEFAULT_M["family_name"]["exact"]

@@ -1,0 +1,31 @@
+"""Reading a SQLite store kept by the benchmark's ``--keep``: its connectors and where
+the generator's numbering stands, so later tools can add records without clashing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.models import Connector, SourceRecord
+
+
+def kept_connectors(session: Session) -> dict[str, int]:
+    """Generated source name -> the connector the benchmark made for it."""
+    return {
+        name.removeprefix("bench "): connector_id
+        for connector_id, name in session.execute(select(Connector.id, Connector.name))
+    }
+
+
+def next_index(session: Session) -> int:
+    """The generator index after every record the store holds (external ids end in it)."""
+    suffix = func.substr(SourceRecord.external_id, func.instr(SourceRecord.external_id, "-") + 1)
+    highest = session.scalar(select(func.max(func.cast(suffix, SourceRecord.id.type))))
+    return 0 if highest is None else highest + 1
+
+
+def store_counts(session: Session) -> tuple[int, int]:
+    """(source records, customers holding at least one of them)."""
+    records = session.scalar(select(func.count()).select_from(SourceRecord)) or 0
+    customers = session.scalar(select(func.count(func.distinct(SourceRecord.customer_id)))) or 0
+    return records, customers
