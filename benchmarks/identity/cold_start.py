@@ -17,24 +17,20 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from collections import deque
 from itertools import islice
 from pathlib import Path
 
-from benchmarks.identity.generator import generate
 from benchmarks.identity.kept import kept_connectors, next_index
-from benchmarks.identity.metrics import median, percentile
-from benchmarks.identity.runner import prepared
-from connectors.csvimport.rows import PreparedRow
+from benchmarks.identity.resolves import database_url, latency_line, records_past, timed_resolves
 from core.db import Database
-from core.identity import ingest_customer
 from core.sqlite_prewarm import prewarm_file
 
 
 def main() -> None:
     args = _arguments()
     store: Path = args.store
-    database = Database(f"sqlite:///{store}")
+    url = database_url(str(store))
+    database = Database(url)
     with database.session() as session:
         connectors = kept_connectors(session)
         start = next_index(session)
@@ -43,15 +39,10 @@ def main() -> None:
     phases = _phase_order(args.rounds)
     print(f"store {store}: {store.stat().st_size / 2**30:.2f} GiB; new records from #{start}")
     started = time.perf_counter()
-    records = generate(start + per_phase * len(phases), args.seed)
-    deque(islice(records, start), maxlen=0)  # the store holds these already
-    print(f"generating up to #{start} took {time.perf_counter() - started:.0f} s (not counted)")
-    for number, preload in enumerate(phases, 1):
-        batch = [
-            (record.source, ready)
-            for record in islice(records, per_phase)
-            if (ready := prepared(record)) is not None
-        ]
+    records = records_past(start, args.seed, start + per_phase * len(phases))
+    batches = [list(islice(records, per_phase)) for _ in phases]
+    print(f"generating past #{start} took {time.perf_counter() - started:.0f} s (not counted)")
+    for number, (preload, batch) in enumerate(zip(phases, batches, strict=True), 1):
         _evict(store)
         line = f"phase {number} {'preloaded' if preload else 'cold     '}"
         if preload:
@@ -61,13 +52,8 @@ def main() -> None:
                 f"  read {read / 2**30:.2f} GiB in {time.perf_counter() - wall:.1f} s"
                 f" ({time.process_time() - cpu:.1f} s CPU)"
             )
-        latencies = _resolve(store, connectors, batch)[args.warm_up :]
-        print(
-            f"{line}\n    {len(latencies)} resolves: p50 {median(latencies):.2f} ms,"
-            f" p90 {percentile(latencies, 0.9):.2f} ms, p99 {percentile(latencies, 0.99):.2f} ms,"
-            f" max {max(latencies):.0f} ms",
-            flush=True,
-        )
+        latencies = timed_resolves(url, connectors, batch)[args.warm_up :]
+        print(f"{line}\n    {latency_line(latencies)}", flush=True)
 
 
 def _arguments() -> argparse.Namespace:
@@ -100,29 +86,6 @@ def _evict(store: Path) -> None:
         os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
     finally:
         os.close(descriptor)
-
-
-def _resolve(
-    store: Path, connectors: dict[str, int], batch: list[tuple[str, PreparedRow]]
-) -> list[float]:
-    """Milliseconds per record, each resolved in its own transaction by a fresh Database."""
-    database = Database(f"sqlite:///{store}")
-    latencies = []
-    try:
-        for source, ready in batch:
-            began = time.perf_counter()
-            with database.session() as session:
-                ingest_customer(
-                    session,
-                    connector_id=connectors[source],
-                    external_id=ready.external_id,
-                    raw=ready.raw,
-                    mapped=ready.mapped,
-                )
-            latencies.append((time.perf_counter() - began) * 1000)
-    finally:
-        database.dispose()
-    return latencies
 
 
 if __name__ == "__main__":

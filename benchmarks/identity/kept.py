@@ -1,4 +1,4 @@
-"""Reading a SQLite store kept by the benchmark's ``--keep``: its connectors and where
+"""Reading a store kept by the benchmark's ``--keep`` (or copied from one): its connectors and where
 the generator's numbering stands, so later tools can add records without clashing."""
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ def kept_connectors(session: Session) -> dict[str, int]:
 
 def next_index(session: Session) -> int:
     """The generator index after every record the store holds (external ids end in it)."""
-    suffix = func.substr(SourceRecord.external_id, func.instr(SourceRecord.external_id, "-") + 1)
+    external_id = SourceRecord.external_id
+    if session.get_bind().dialect.name == "postgresql":
+        suffix = func.split_part(external_id, "-", 2)
+    else:
+        suffix = func.substr(external_id, func.instr(external_id, "-") + 1)
     highest = session.scalar(select(func.max(func.cast(suffix, SourceRecord.id.type))))
     return 0 if highest is None else highest + 1
 
