@@ -1,5 +1,6 @@
-"""Reading a store kept by the benchmark's ``--keep`` (or copied from one): its connectors and where
-the generator's numbering stands, so later tools can add records without clashing."""
+"""Reading a store kept by the benchmark's ``--keep`` (or copied from one): its
+connectors and where the generator's numbering stands, so that later tools add records
+without clashing with the ones it holds."""
 
 from __future__ import annotations
 
