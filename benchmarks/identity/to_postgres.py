@@ -32,7 +32,8 @@ from core.models import Base, SourceRecord
 def copy_store(store: Path, url: str) -> dict[str, int]:
     """Rows copied per table."""
     target = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    source = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    source = sqlite3.connect(f"file:{store}?mode=ro", uri=True, isolation_level=None)
+    source.execute("BEGIN")  # one snapshot for every table, even while someone writes
     copied: dict[str, int] = {}
     try:
         if target.dialect != "postgresql":
