@@ -22,7 +22,8 @@ def split_name(full: str) -> tuple[str | None, str | None]:
     text = " ".join(full.split())
     family, comma, given = text.partition(",")
     if comma and _plain(given) not in _SUFFIXES:
-        return given.strip() or None, family.strip() or None
+        given = " ".join(given.replace(",", " ").split())  # "Doe,, Jane": a stray comma
+        return given or None, family.strip() or None
     words = text.replace(",", " ").split()
     while len(words) > 1 and _plain(words[0]) in _HONORIFICS:
         words = words[1:]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mapping.errors import TransformFailed
+from mapping.names import split_name
 from mapping.steps import Step, parse_step
 from mapping.transforms import TRANSFORMS
 
@@ -251,6 +252,7 @@ def test_int_refuses_what_is_not_a_whole_number(value: Any) -> None:
         ("Jane Doe", "Jane", "Doe"),
         ("  Jane   Doe  ", "Jane", "Doe"),
         ("Doe, Jane", "Jane", "Doe"),
+        ("Doe,, Jane", "Jane", "Doe"),
         ("Mary Ann Smith", "Mary Ann", "Smith"),
         ("Ludwig van Beethoven", "Ludwig", "van Beethoven"),
         ("Maria de la Cruz", "Maria", "de la Cruz"),
@@ -266,6 +268,11 @@ def test_split_name(full: str, given: str, family: str | None) -> None:
     assert run("split_name", full) == (given, family)
     assert run({"split_name": "given"}, full) == given
     assert run({"split_name": {"part": "family"}}, full) == family
+
+
+def test_commas_alone_are_no_name() -> None:
+    assert split_name(",,") == (None, None)
+    assert split_name(" , ,") == (None, None)
 
 
 def test_parse_addresses_reads_mail_headers() -> None:
