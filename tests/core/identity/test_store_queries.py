@@ -7,11 +7,11 @@ import json
 from collections import Counter
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from core.db import Database
 from core.identity.features import split_key
-from core.identity.store_queries import count_holders, feature_rows, key_holders
+from core.identity.store_queries import _PG_HOLDERS, count_holders, feature_rows, key_holders
 from core.models import IdentityKey, SourceRecord
 from tests.core.identity.support import ingest
 
@@ -105,3 +105,25 @@ def test_postgresql_sends_one_statement_text_for_any_keys(
             list(feature_rows(connection, ids))
     assert len(sent) == 6
     assert (sent[0], sent[1], sent[4]) == (sent[2], sent[3], sent[5])
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_reads_key_holders_from_the_index_alone(
+    database: Database, sources: list[int]
+) -> None:
+    """customer_id rides in the unique index, so holders need no table reads."""
+    for external_id, given, family, email in PEOPLE:
+        ingest(
+            database, sources[0], external_id, given_name=given, family_name=family, emails=[email]
+        )
+    with database.engine.connect() as connection:
+        for setting in ("enable_seqscan", "enable_bitmapscan"):  # a tiny table: force the index
+            connection.exec_driver_sql(f"SET {setting} = off")
+        plan = "\n".join(
+            row[0]
+            for row in connection.execute(
+                text(f"EXPLAIN {_PG_HOLDERS.text}"),
+                {"kinds": ["f_family", "email"], "values": ["lee", "ann@example.com"]},
+            )
+        )
+    assert "Index Only Scan using uq_identity_keys_kind" in plan, plan
