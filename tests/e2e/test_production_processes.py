@@ -68,6 +68,7 @@ def test_compose_commands_run_natively_and_serve_health(
     services = compose_services()
     assert {"postgres", "redis", "init", "web", "worker", "beat"} <= services.keys()
     assert "--appendonly" in services["redis"]["command"]
+    assert any(part.startswith("shared_buffers=") for part in services["postgres"]["command"])
     for name in ("web", "worker", "beat", "redis", "postgres"):
         assert "healthcheck" in services[name] or name == "beat", name
     web_port = free_port()
