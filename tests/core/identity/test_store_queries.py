@@ -22,6 +22,11 @@ PEOPLE = [
 ]
 
 
+def _ingest_people(database: Database, source: int) -> None:
+    for external_id, given, family, email in PEOPLE:
+        ingest(database, source, external_id, given_name=given, family_name=family, emails=[email])
+
+
 def _stored(database: Database) -> list[tuple[str, str, int, int | None]]:
     with database.session() as session:
         rows = session.execute(
@@ -38,10 +43,7 @@ def _stored(database: Database) -> list[tuple[str, str, int, int | None]]:
 def test_counts_holders_and_features_match_the_stored_rows(
     database: Database, sources: list[int]
 ) -> None:
-    for external_id, given, family, email in PEOPLE:
-        ingest(
-            database, sources[0], external_id, given_name=given, family_name=family, emails=[email]
-        )
+    _ingest_people(database, sources[0])
     stored = _stored(database)
     held = sorted({f"{kind}:{value}" for kind, value, _, _ in stored})
     # more keys than SQLite takes bound parameters (999 in older builds), most of them
@@ -112,10 +114,7 @@ def test_postgresql_reads_key_holders_from_the_index_alone(
     database: Database, sources: list[int]
 ) -> None:
     """customer_id rides in the unique index, so holders need no table reads."""
-    for external_id, given, family, email in PEOPLE:
-        ingest(
-            database, sources[0], external_id, given_name=given, family_name=family, emails=[email]
-        )
+    _ingest_people(database, sources[0])
     with database.engine.connect() as connection:
         for setting in ("enable_seqscan", "enable_bitmapscan"):  # a tiny table: force the index
             connection.exec_driver_sql(f"SET {setting} = off")
