@@ -26,6 +26,12 @@ TASK_ROUTES = {
 BEAT_SCHEDULE = {
     "beat-tick": {"task": "worker.tasks.maintenance.beat_tick", "schedule": timedelta(seconds=30)},
     "purge-old-rows": {"task": "worker.tasks.maintenance.purge", "schedule": timedelta(hours=1)},
+    # Resolves read common keys' shares from this count instead of counting them.
+    "count-common-keys": {
+        "task": "worker.tasks.maintenance.count_common_keys",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
     "requeue-queued-imports": {
         "task": "worker.tasks.imports.requeue_queued_imports",
         "schedule": timedelta(minutes=1),

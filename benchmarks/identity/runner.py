@@ -32,6 +32,7 @@ from core import migrate
 from core.ahead import computed_ahead
 from core.db import Database
 from core.identity import CHUNK_SIZE, IdentityOptions, ingest_customer, ingest_featured
+from core.identity.common_keys import refresh_after_growth
 from core.models import Connector, Customer, ReviewItem, SourceRecord
 from mapping import load_default_mapping
 
@@ -136,6 +137,7 @@ def bulk(run: Run, records: Iterable[GeneratedRecord], chunk_size: int, workers:
             run.actions[result.action] = run.actions.get(result.action, 0) + 1
         run.bulk_records += len(items)
         run.refused += len(prepared.problems)
+    refresh_after_growth(run.database, run.bulk_records)  # as an import does at its end
     run.bulk_seconds = time.perf_counter() - started - run.generation_seconds
 
 

@@ -47,8 +47,10 @@ def copy_store(store: Path, url: str) -> dict[str, int]:
             cursor = connection.cursor()
             cursor.execute("SET session_replication_role = replica")
             cursor.execute("SET TimeZone = 'UTC'")  # SQLite keeps UTC times without a zone
+            present = _tables(source)
             for table in Base.metadata.sorted_tables:
-                copied[table.name] = _copy_table(source, cursor, table)
+                if table.name in present:  # a store kept before a table existed lacks it
+                    copied[table.name] = _copy_table(source, cursor, table)
             connection.commit()
         finally:
             connection.close()
@@ -58,6 +60,11 @@ def copy_store(store: Path, url: str) -> dict[str, int]:
         source.close()
         target.dispose()
     return copied
+
+
+def _tables(source: sqlite3.Connection) -> set[str]:
+    tables = source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {name for (name,) in tables}
 
 
 def _copy_table(source: sqlite3.Connection, cursor: psycopg.Cursor, table: Table) -> int:

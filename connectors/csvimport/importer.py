@@ -4,6 +4,8 @@ Order of work, so that nothing is half-done for a reason known in advance: the m
 is checked, then the file's encoding, delimiter and header; only then are rows read,
 page by page, each page resolved and committed on its own. A page is mapped and
 normalized before any of it is written, and that work may run ahead in a child process.
+An import that grew the store by a twentieth recounts the store's common keys at its
+end (``core.identity.common_keys``), as its values may have become common.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from connectors.csvimport.source import DEFAULT_SOURCE, ensure_source
 from core.ahead import computed_ahead
 from core.db import Database
 from core.identity import IdentityOptions, ingest_featured
+from core.identity.common_keys import refresh_after_growth
 
 Progress = Callable[[int, int], None]
+NEW_RECORD_ACTIONS = ("created", "linked", "review")  # "updated" rows replaced stored ones
 
 
 def import_csv(
@@ -76,6 +80,7 @@ def import_csv(
         report.rows += len(page.items) + len(page.skipped)
         if progress is not None:
             progress(report.rows, max(total, report.rows))
+    refresh_after_growth(database, sum(report.actions.get(a, 0) for a in NEW_RECORD_ACTIONS))
     return report
 
 

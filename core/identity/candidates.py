@@ -22,6 +22,7 @@ from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from core.identity.common_counts import common_counts
+from core.identity.common_keys import read_common_shares
 from core.identity.features import DETERMINISTIC_KINDS, Features, split_key, stored_features
 from core.identity.options import IdentityOptions
 from core.identity.store_queries import count_holders, feature_rows, key_holders
@@ -165,6 +166,8 @@ def _deterministic(key: str) -> bool:
 def _count(session: Session, connection: Connection, keys: list[str], total: int) -> dict[str, int]:
     """Holders per key: common keys estimated from their remembered share, the rest counted."""
     cache = common_counts(session)
+    if cache.table_due():
+        cache.use_table(read_common_shares(connection))
     counts = cache.known(keys, total)
     counted = count_holders(connection, [key for key in keys if key not in counts])
     cache.remember(counted, total)

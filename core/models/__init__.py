@@ -7,6 +7,7 @@ from core.models.customers import Company, Customer, IdentityKey, SourceRecord
 from core.models.identity import (
     REVIEW_REASONS,
     REVIEW_STATUSES,
+    CommonKey,
     CustomerMerge,
     NonMatch,
     ReviewItem,
@@ -39,6 +40,7 @@ __all__ = [
     "AppSetting",
     "AuditEntry",
     "Base",
+    "CommonKey",
     "Company",
     "Connector",
     "Customer",

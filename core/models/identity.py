@@ -96,3 +96,19 @@ class SharedKey(Base):
     value: Mapped[str] = mapped_column(String(320), primary_key=True)
     people: Mapped[int] = mapped_column(default=0)
     demoted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CommonKey(Base):
+    """A match key many records hold, with its share of the store when last counted.
+
+    Written by one pass over ``identity_keys`` now and then; read by every process so a
+    resolve estimates a common key's holders from its share instead of counting them.
+    """
+
+    __tablename__ = "common_keys"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(320), primary_key=True)
+    holders: Mapped[int]
+    records: Mapped[int]  # the store's size (highest source record id) when counted
+    counted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,5 @@
-"""Housekeeping run by beat: the scheduler's own tick and the purge of old rows."""
+"""Housekeeping run by beat: the scheduler's own tick, the purge of old rows, and the
+recount of the store's common keys."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from sqlalchemy import delete
 
+from core.identity.common_keys import refresh_common_keys
 from core.models import AppSetting, LoginAttempt, TaskDelivery, WorkerHeartbeat, utcnow
 from core.upsert import upsert
 from worker import runtime
@@ -52,3 +54,9 @@ def purge() -> dict[str, int]:
             ).rowcount,
         }
     return counts
+
+
+@shared_task(base=CappedTask, name="worker.tasks.maintenance.count_common_keys")
+def count_common_keys() -> int:
+    """Recount the keys many records hold, so resolves read their shares (hourly)."""
+    return refresh_common_keys(runtime.current().database)
