@@ -55,7 +55,7 @@ def copy_store(store: Path, url: str) -> dict[str, int]:
         finally:
             connection.close()
         with target.engine.connect() as autocommit:
-            autocommit.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+            autocommit.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
     finally:
         source.close()
         target.dispose()
