@@ -55,7 +55,10 @@ def copy_store(store: Path, url: str) -> dict[str, int]:
         finally:
             connection.close()
         with target.engine.connect() as autocommit:
-            autocommit.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+            # the vacuum sets the visibility map, which index-only scans need
+            autocommit.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM ANALYZE"
+            )
     finally:
         source.close()
         target.dispose()
