@@ -21,10 +21,12 @@ from sqlalchemy import Connection, delete, func, insert, select
 from core.db import Database
 from core.identity.common_counts import COMMON_COUNT, common_counts
 from core.identity.estimates import HIGHEST_RECORD_ID
+from core.identity.locks import lock_job
 from core.models import CommonKey, IdentityKey, utcnow
 
 GROWTH_WORTH_A_RECOUNT = 0.05  # an import adding this share of the store recounts at its end
 
+LOCK_NAME = "crmhub:identity:common-keys"
 _SHARES = select(CommonKey.kind, CommonKey.value, CommonKey.holders, CommonKey.records)
 
 
@@ -46,6 +48,7 @@ def refresh_common_keys(database: Database, common: int | None = None) -> int:
     ]
     counted_at = utcnow()
     with database.session() as session:
+        lock_job(session, LOCK_NAME)  # two passes at once (beat, an import) take turns
         session.execute(delete(CommonKey))
         if rows:
             session.execute(insert(CommonKey), [{**row, "counted_at": counted_at} for row in rows])

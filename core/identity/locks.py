@@ -58,6 +58,13 @@ def lock_everything(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_number(REBUILD_KEY)})
 
 
+def lock_job(session: Session, name: str) -> None:
+    """Exclusive until this transaction ends: one writer of a job's rows at a time
+    (PostgreSQL; SQLite's writers are one at a time already)."""
+    if _dialect(session) == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_number(name)})
+
+
 def locked_customers(session: Session, ids: Iterable[int]) -> dict[int, Customer]:
     """Customers by id, row-locked in id order; a merged one maps to its active winner.
 

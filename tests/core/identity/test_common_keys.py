@@ -3,10 +3,11 @@ counting them, and count only the keys the pass did not find common."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, text
 
 from connectors.csvimport import import_csv
 from core.db import Database
@@ -14,14 +15,17 @@ from core.identity import common_keys
 from core.identity.candidates import load_index
 from core.identity.common_counts import CommonCounts, common_counts
 from core.identity.common_keys import (
+    LOCK_NAME,
     read_common_shares,
     refresh_after_growth,
     refresh_common_keys,
 )
-from core.identity.features import extract
+from core.identity.features import extract, split_key
+from core.identity.locks import lock_job
 from core.identity.options import IdentityOptions
 from core.models import CommonKey
 from tests.core.identity.support import ingest
+from tests.waiting import wait_until
 
 
 class Clock:
@@ -162,3 +166,42 @@ def test_an_import_that_grows_the_store_recounts_and_a_repeat_does_not(
     report = import_csv(database, people)  # every row unchanged: no new record, no recount
     assert report.actions["unchanged"] == 4
     assert _stored(database) == {}
+
+
+def _someone_waits_for_a_lock(database: Database) -> bool:
+    waiting = (
+        select(func.count())
+        .select_from(text("pg_stat_activity"))
+        .where(text("wait_event_type = 'Lock' AND datname = current_database()"))
+    )
+    with database.session() as session:
+        return bool(session.scalar(waiting))
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_passes_at_once_take_turns(database: Database, sources: list[int]) -> None:
+    """Beat's hourly pass and an import's end can meet: the second writes after the
+    first commits, instead of failing on the rows the first inserted."""
+    _three_anns_and_a_bob(database, sources[0])
+    kind, value = split_key(_given_key("Ann"))
+    failures: list[Exception] = []
+
+    def second_pass() -> None:
+        try:
+            refresh_common_keys(database, common=3)
+        except Exception as exc:  # the test reports whatever it raised
+            failures.append(exc)
+
+    second = threading.Thread(target=second_pass)
+    with database.session() as first:  # a pass midway through writing its rows
+        lock_job(first, LOCK_NAME)
+        first.execute(delete(CommonKey))
+        first.add(CommonKey(kind=kind, value=value, holders=1, records=1))
+        first.flush()
+        second.start()
+        wait_until(lambda: _someone_waits_for_a_lock(database), timeout=30)
+    second.join(timeout=30)
+
+    assert not second.is_alive()
+    assert failures == []
+    assert _stored(database)[_given_key("Ann")] == (3, 4)  # the second pass's count
