@@ -10,8 +10,10 @@ PostgreSQL at that size. One pass over the keys counts every key held at least
 few minutes and count only the keys it lacks. The pass runs hourly (beat's
 ``count-common-keys``) and at the end of an import that grew the store noticeably.
 
-The pass reads in one transaction and writes in another, short one: on SQLite a write
-transaction held across a long read would stop every resolve meanwhile.
+The pass reads in a read-only transaction and writes in another, short one: on SQLite
+any other transaction takes the one write lock, and holding it across the count (5 s
+at a million customers, 27 s from a cold page cache) would stop every resolve
+meanwhile. Two passes at once (beat's, an import's) take turns writing.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def refresh_common_keys(database: Database, common: int | None = None) -> int:
         .group_by(IdentityKey.kind, IdentityKey.value)
         .having(func.count() >= at_least)
     )
-    with database.session() as session:
+    with database.reading() as session:  # on SQLite: without the write lock
         records = int(session.scalar(HIGHEST_RECORD_ID) or 0)
         found = session.execute(counted).all()
     rows = [
@@ -66,7 +68,7 @@ def refresh_after_growth(
     one company's people makes its domain common at once. True if it recounted."""
     if added <= 0:
         return False
-    with database.session() as session:
+    with database.reading() as session:
         records = int(session.scalar(HIGHEST_RECORD_ID) or 0)
     if added < worth * records:
         return False

@@ -3,11 +3,12 @@ counting them, and count only the keys the pass did not find common."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, event, func, select, text
 
 from connectors.csvimport import import_csv
 from core.db import Database
@@ -205,3 +206,31 @@ def test_two_passes_at_once_take_turns(database: Database, sources: list[int]) -
     assert not second.is_alive()
     assert failures == []
     assert _stored(database)[_given_key("Ann")] == (3, 4)  # the second pass's count
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_count_leaves_sqlites_write_lock_free(database: Database, sources: list[int]) -> None:
+    """At a million customers the count takes seconds; resolves must not wait for it."""
+    _three_anns_and_a_bob(database, sources[0])
+    lock_free_while_counting: list[bool] = []
+
+    def probe(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "HAVING" not in statement:
+            return
+        other = sqlite3.connect(str(database.engine.url.database), timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the pass holds the lock
+            lock_free_while_counting.append(True)
+        except sqlite3.OperationalError:
+            lock_free_while_counting.append(False)
+        finally:
+            other.close()
+
+    event.listen(database.engine, "before_cursor_execute", probe)
+    try:
+        refresh_common_keys(database, common=3)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", probe)
+
+    assert lock_free_while_counting == [True]
+    assert _given_key("Ann") in _stored(database)
