@@ -12,7 +12,7 @@ few minutes and count only the keys it lacks. The pass runs hourly (beat's
 
 The pass reads in a read-only transaction and writes in another, short one: on SQLite
 any other transaction takes the one write lock, and holding it across the count (5 s
-at a million customers, 27 s from a cold page cache) would stop every resolve
+at a million customers, 27 to 33 s from a cold page cache) would stop every resolve
 meanwhile. Two passes at once (beat's, an import's) take turns writing.
 """
 

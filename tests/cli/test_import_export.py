@@ -1,4 +1,5 @@
-"""``crmhub import csv``, ``crmhub export customers`` and ``crmhub identity rebuild``."""
+"""``crmhub import csv``, ``crmhub export customers``, ``crmhub identity rebuild`` and
+``crmhub identity count-common-keys``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from core.db import Database
-from core.models import Connector, SourceRecord
+from core.models import CommonKey, Connector, SourceRecord
 from web.cli.main import cli
 
 PEOPLE = (
@@ -217,6 +218,21 @@ def test_identity_rebuild_reports_what_it_did(run_cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "identity rebuilt"
     assert "rebuilding" in result.stderr
+
+
+def test_identity_count_common_keys_replaces_the_last_count(
+    run_cli, tmp_path: Path, database: Database
+) -> None:
+    run_cli("import", "csv", _file(tmp_path, PEOPLE))
+    with database.session() as session:  # an earlier count's key, held by nobody now
+        session.add(CommonKey(kind="f_city", value="gone", holders=900, records=1000))
+
+    result = run_cli("identity", "count-common-keys")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("counted 0 common keys (held by 500 records or more) in ")
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(CommonKey)) == 0
 
 
 def _preloads() -> list[threading.Thread]:
