@@ -18,6 +18,9 @@ meanwhile. Two passes at once (beat's, an import's) take turns writing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from sqlalchemy import Connection, delete, func, insert, select
 
 from core.db import Database
@@ -36,29 +39,28 @@ def refresh_common_keys(database: Database, common: int | None = None) -> int:
     """Count every key held ``common`` (default ``COMMON_COUNT``) times or more anew;
     the number of such keys."""
     at_least = COMMON_COUNT if common is None else common
-    counted = (
+    counting = (
         select(IdentityKey.kind, IdentityKey.value, func.count())
         .group_by(IdentityKey.kind, IdentityKey.value)
         .having(func.count() >= at_least)
     )
     with database.reading() as session:  # on SQLite: without the write lock
         records = int(session.scalar(HIGHEST_RECORD_ID) or 0)
-        found = session.execute(counted).all()
-    rows = [
-        {"kind": kind, "value": value, "holders": n, "records": max(records, n)}
-        for kind, value, n in found
-    ]
+        found = session.execute(counting).all()
+    counted = [(kind, value, n, max(records, n)) for kind, value, n in found]
     counted_at = utcnow()
     with database.session() as session:
         lock_job(session, LOCK_NAME)  # two passes at once (beat, an import) take turns
         session.execute(delete(CommonKey))
-        if rows:
-            session.execute(insert(CommonKey), [{**row, "counted_at": counted_at} for row in rows])
+        if counted:
+            rows = [
+                {"kind": k, "value": v, "holders": n, "records": r, "counted_at": counted_at}
+                for k, v, n, r in counted
+            ]
+            session.execute(insert(CommonKey), rows)
         # this process knows the new shares now, not when its copy of the table expires
-        common_counts(session).use_table(
-            {f"{r['kind']}:{r['value']}": r["holders"] / r["records"] for r in rows}
-        )
-    return len(rows)
+        common_counts(session).use_table(_shares(counted))
+    return len(counted)
 
 
 def refresh_after_growth(
@@ -78,8 +80,13 @@ def refresh_after_growth(
 
 def read_common_shares(connection: Connection) -> dict[str, float]:
     """Each common key's share of the store's records when it was last counted."""
+    return _shares(connection.execute(_SHARES))
+
+
+def _shares(counted: Iterable[Sequence[Any]]) -> dict[str, float]:
+    """Key -> holders / records, from (kind, value, holders, records) rows."""
     return {
         f"{kind}:{value}": holders / records
-        for kind, value, holders, records in connection.execute(_SHARES)
+        for kind, value, holders, records in counted
         if records > 0
     }

@@ -54,8 +54,7 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
 
 def lock_everything(session: Session) -> None:
     """Exclusive: no resolution runs until this transaction ends (used by rebuild)."""
-    if _dialect(session) == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_number(REBUILD_KEY)})
+    lock_job(session, REBUILD_KEY)
 
 
 def lock_job(session: Session, name: str) -> None:
