@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from core.identity.common_counts import common_counts
 from core.identity.common_keys import read_common_shares
-from core.identity.features import DETERMINISTIC_KINDS, Features, split_key, stored_features
+from core.identity.features import Features, stored_features
 from core.identity.options import IdentityOptions
-from core.identity.store_queries import count_holders, feature_rows, key_holders
-from core.models import NonMatch, SharedKey, SourceRecord
+from core.identity.store_queries import feature_rows, is_deterministic, key_facts
+from core.models import NonMatch, SourceRecord
 
 
 @dataclass(eq=False)
@@ -136,7 +136,7 @@ def load_index(
     total: int,
     options: IdentityOptions,
 ) -> CandidateIndex:
-    """Counts, demotions, holders and non-matches for a chunk: four or five queries.
+    """Counts, demotions, holders and non-matches for a chunk: one to five queries.
 
     The queries run on the session's connection, not through the ORM: they return
     plain columns, tens of thousands of rows per chunk at 100,000 records, and the ORM's
@@ -148,42 +148,25 @@ def load_index(
     index = CandidateIndex(options=options, total=total)
     index.fetch = lambda record_ids: _features(connection, record_ids)
     keys = sorted({key for f in features for key in f.all_keys()})
-    index.counts.update(_count(session, connection, keys, total))
-    lookups = [k for k in keys if not k.startswith("f_") and index.counts[k]]
-    index.demoted = _demoted(connection, [k for k in lookups if _deterministic(k)])
-    wanted = [k for k in lookups if index.usable(k) or _deterministic(k)]
-    holders = key_holders(connection, [k for k in wanted if k not in index.demoted])
-    _attach(index, holders)
-    index.load(h for k in wanted if _deterministic(k) for h in index.holders.get(k, ()))
+    known = _known_counts(session, connection, keys, total)
+    facts = key_facts(connection, keys, known, options.max_block_size)
+    common_counts(session).remember(facts.counted, total)
+    index.counts.update({**known, **facts.counted})
+    index.demoted = facts.demoted
+    _attach(index, facts.holders)
+    index.load(h for k in keys if is_deterministic(k) for h in index.holders.get(k, ()))
     _load_non_matches(connection, index, list(record_ids))
     return index
 
 
-def _deterministic(key: str) -> bool:
-    return split_key(key)[0] in DETERMINISTIC_KINDS
-
-
-def _count(session: Session, connection: Connection, keys: list[str], total: int) -> dict[str, int]:
-    """Holders per key: common keys estimated from their remembered share, the rest counted."""
+def _known_counts(
+    session: Session, connection: Connection, keys: list[str], total: int
+) -> dict[str, int]:
+    """Common keys' holders, estimated from their remembered share: never counted."""
     cache = common_counts(session)
     if cache.table_due():
         cache.use_table(read_common_shares(connection))
-    counts = cache.known(keys, total)
-    counted = count_holders(connection, [key for key in keys if key not in counts])
-    cache.remember(counted, total)
-    return {**counts, **counted}
-
-
-def _demoted(connection: Connection, keys: list[str]) -> set[str]:
-    if not keys:
-        return set()
-    pairs = [split_key(k) for k in keys]
-    found = connection.execute(
-        select(SharedKey.kind, SharedKey.value).where(
-            SharedKey.value.in_([v for _, v in pairs]), SharedKey.kind.in_({k for k, _ in pairs})
-        )
-    )
-    return {f"{kind}:{value}" for kind, value in found} & set(keys)
+    return cache.known(keys, total)
 
 
 def _attach(index: CandidateIndex, holders: list[tuple[str, int, int]]) -> None:

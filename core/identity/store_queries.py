@@ -13,20 +13,27 @@ expanding ``IN (…)`` made SQLAlchemy render one placeholder per value on every
 (7 ms of the slowest resolves on a store of 1M customers, whose common names hold
 hundreds of records), and the statement's text changed with every list's length.
 Record ids go the same way: ``= ANY(array)`` on PostgreSQL, ``json_each`` on SQLite.
+
+A chunk's three questions about its keys (how many hold each, which are demoted, which
+customers hold the ones worth comparing) are one statement on PostgreSQL
+(``key_facts``): the second and third depend on the first's answers, which the
+statement works out itself. Three round trips and three index passes cost an
+incremental resolve 1.7 ms (p50, a 185,000-record store), the one statement 0.8 ms.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Select, Text, and_, bindparam, cast, func, or_, select, text
 
-from core.identity.features import split_key
-from core.models import IdentityKey, SourceRecord
+from core.identity.features import DETERMINISTIC_KINDS, split_key
+from core.models import IdentityKey, SharedKey, SourceRecord
 
 _WANTED = "unnest(CAST(:kinds AS varchar[]), CAST(:values AS varchar[])) AS w(kind, value)"
 _JOINED = f"FROM {_WANTED} JOIN identity_keys AS k ON k.kind = w.kind AND k.value = w.value"
@@ -34,6 +41,26 @@ _PG_COUNT = text(f"SELECT k.kind, k.value, count(*) {_JOINED} GROUP BY k.kind, k
 _PG_HOLDERS = text(
     f"SELECT k.kind, k.value, k.customer_id, max(k.source_record_id) {_JOINED} "
     "WHERE k.customer_id IS NOT NULL GROUP BY k.kind, k.value, k.customer_id"
+)
+# Each wanted key's count (given, or counted from the index), whether it is demoted
+# (a deterministic key that is held and listed in shared_keys), and the customers
+# holding it with their newest record, asked only for keys the resolver compares by:
+# looked up (not a feature-only key), held, not demoted, and deterministic or a
+# block small enough to nominate. COALESCE runs the count only where none was given.
+_PG_FACTS = text(
+    "WITH w AS MATERIALIZED (SELECT * FROM unnest(CAST(:kinds AS varchar[]), "
+    "CAST(:values AS varchar[]), CAST(:known AS integer[]), CAST(:looked AS boolean[]), "
+    "CAST(:deterministic AS boolean[])) AS w(kind, value, known, looked, deterministic)), "
+    "c AS MATERIALIZED (SELECT w.*, COALESCE(w.known, (SELECT count(*) FROM identity_keys "
+    "AS k WHERE k.kind = w.kind AND k.value = w.value)) AS n FROM w), "
+    "d AS MATERIALIZED (SELECT c.*, c.deterministic AND c.looked AND c.n > 0 AND EXISTS "
+    "(SELECT 1 FROM shared_keys AS s WHERE s.kind = c.kind AND s.value = c.value) AS demoted "
+    "FROM c) "
+    "SELECT d.kind, d.value, d.known IS NULL, d.n, d.demoted, h.customer_id, h.newest "
+    "FROM d LEFT JOIN LATERAL (SELECT k.customer_id, max(k.source_record_id) AS newest "
+    "FROM identity_keys AS k WHERE d.looked AND d.n > 0 AND NOT d.demoted "
+    "AND (d.deterministic OR d.n <= :max_block) AND k.kind = d.kind AND k.value = d.value "
+    "AND k.customer_id IS NOT NULL GROUP BY k.customer_id) AS h ON true"
 )
 # Features as text: decoded through the stored_features cache, not once per fetch.
 _PG_FEATURES = text(
@@ -43,6 +70,88 @@ _PG_FEATURES = text(
 _FEATURES = select(SourceRecord.id, cast(SourceRecord.match_features, Text)).where(
     SourceRecord.id.in_(select(func.json_each(bindparam("ids")).table_valued("value").c.value))
 )
+
+
+@dataclass
+class KeyFacts:
+    """What the store says about a chunk's keys."""
+
+    counted: dict[str, int] = field(default_factory=dict)  # counted now; held keys only
+    demoted: set[str] = field(default_factory=set)
+    holders: list[tuple[str, int, int]] = field(default_factory=list)  # key, customer, record
+
+
+def is_deterministic(key: str) -> bool:
+    return split_key(key)[0] in DETERMINISTIC_KINDS
+
+
+def is_looked_up(key: str) -> bool:
+    """Feature-only keys (``f_…``) are counted for their frequency, never looked up."""
+    return not key.startswith("f_")
+
+
+def key_facts(
+    connection: Connection, keys: list[str], known: Mapping[str, int], max_block: int
+) -> KeyFacts:
+    """Counts of the keys ``known`` lacks, the demoted keys, and the holders of the keys
+    worth comparing with: held, not demoted, and deterministic or held by at most
+    ``max_block`` records (counts from ``known`` where it has them)."""
+    if not keys:
+        return KeyFacts()
+    if connection.dialect.name != "postgresql":
+        return _facts_apart(connection, keys, known, max_block)
+    pairs = [split_key(key) for key in keys]
+    rows = connection.execute(
+        _PG_FACTS,
+        {
+            "kinds": [kind for kind, _ in pairs],
+            "values": [value for _, value in pairs],
+            "known": [known.get(key) for key in keys],
+            "looked": [is_looked_up(key) for key in keys],
+            "deterministic": [is_deterministic(key) for key in keys],
+            "max_block": max_block,
+        },
+    )
+    facts = KeyFacts()
+    for kind, value, counted, n, demoted, customer, record in rows:
+        key = f"{kind}:{value}"
+        if counted and n > 0:
+            facts.counted[key] = n
+        if demoted:
+            facts.demoted.add(key)
+        if customer is not None:
+            facts.holders.append((key, customer, record))
+    return facts
+
+
+def _facts_apart(
+    connection: Connection, keys: list[str], known: Mapping[str, int], max_block: int
+) -> KeyFacts:
+    """The same facts in three statements, each in the portable form."""
+    counted = count_holders(connection, [key for key in keys if key not in known])
+    counts = {**known, **counted}
+    looked = [key for key in keys if is_looked_up(key) and counts.get(key)]
+    demoted = demoted_keys(connection, [key for key in looked if is_deterministic(key)])
+    wanted = [
+        key
+        for key in looked
+        if key not in demoted and (is_deterministic(key) or counts[key] <= max_block)
+    ]
+    return KeyFacts(counted, demoted, key_holders(connection, wanted))
+
+
+def demoted_keys(connection: Connection, keys: list[str]) -> set[str]:
+    """Those of these keys listed as shared by distinct people."""
+    if not keys:
+        return set()
+    pairs = [split_key(key) for key in keys]
+    found = connection.execute(
+        select(SharedKey.kind, SharedKey.value).where(
+            SharedKey.value.in_([value for _, value in pairs]),
+            SharedKey.kind.in_({kind for kind, _ in pairs}),
+        )
+    )
+    return {f"{kind}:{value}" for kind, value in found} & set(keys)
 
 
 def count_holders(connection: Connection, keys: list[str]) -> dict[str, int]:

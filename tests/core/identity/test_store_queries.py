@@ -11,8 +11,15 @@ from sqlalchemy import event, select, text
 
 from core.db import Database
 from core.identity.features import split_key
-from core.identity.store_queries import _PG_HOLDERS, count_holders, feature_rows, key_holders
-from core.models import IdentityKey, SourceRecord
+from core.identity.store_queries import (
+    _PG_FACTS,
+    _PG_HOLDERS,
+    count_holders,
+    feature_rows,
+    key_facts,
+    key_holders,
+)
+from core.models import IdentityKey, SharedKey, SourceRecord
 from tests.core.identity.support import ingest
 
 PEOPLE = [
@@ -72,6 +79,51 @@ def test_counts_holders_and_features_match_the_stored_rows(
     assert {rid: json.loads(text) for rid, text in features.items()} == stored_features
 
 
+def test_key_facts_follow_the_stored_rows(database: Database, sources: list[int]) -> None:
+    """Counts of the keys not known already, demotions of held deterministic keys only,
+    and holders of the keys worth comparing: one statement on PostgreSQL, three on
+    SQLite, the same facts."""
+    _ingest_people(database, sources[0])
+    with database.session() as session:
+        session.add_all(
+            [
+                SharedKey(kind="email", value="ann@example.com", people=2),  # held: demoted
+                SharedKey(kind="email", value="gone@example.com", people=2),  # held by nobody
+                SharedKey(kind="f_family", value="lee", people=2),  # not a deterministic kind
+            ]
+        )
+    stored = _stored(database)
+    held = Counter(f"{kind}:{value}" for kind, value, _, _ in stored)
+    asked = sorted({*held, "email:gone@example.com", "phone:+14155550100"})
+    known = {"f_given:ann": 900, "email:bob@example.com": 700}  # common: never counted
+    max_block = 1
+
+    with database.engine.connect() as connection:
+        facts = key_facts(connection, asked, known, max_block)
+
+    assert facts.counted == {key: n for key, n in held.items() if key not in known}
+    assert facts.demoted == {"email:ann@example.com"}
+    counts = {**held, **known}
+    wanted = {
+        key
+        for key in asked
+        if not key.startswith("f_")
+        and counts.get(key)
+        and key not in facts.demoted
+        and (split_key(key)[0] in ("email", "phone") or counts[key] <= max_block)
+    }
+    newest: dict[tuple[str, int], int] = {}
+    for kind, value, record, customer in stored:
+        key = (f"{kind}:{value}", customer)
+        if key[0] in wanted:
+            newest[key] = max(record, newest.get(key, 0))
+    assert sorted(facts.holders) == sorted((key, c, r) for (key, c), r in newest.items())
+    # the known email is compared by (deterministic); a block held twice is not
+    assert any(key == "email:bob@example.com" for key, _, _ in facts.holders)
+    assert facts.counted["f_family:lee"] == 3
+    assert all(counts[key] <= max_block or key.startswith("email") for key, _, _ in facts.holders)
+
+
 def test_nothing_asked_sends_nothing(database: Database) -> None:
     sent: list[str] = []
     event.listen(database.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
@@ -79,6 +131,7 @@ def test_nothing_asked_sends_nothing(database: Database) -> None:
         assert count_holders(connection, []) == {}
         assert key_holders(connection, []) == []
         assert list(feature_rows(connection, [])) == []
+        assert key_facts(connection, [], {}, 200).holders == []
     assert sent == []
 
 
@@ -105,8 +158,10 @@ def test_postgresql_sends_one_statement_text_for_any_keys(
             assert {split_key(key)[0] for key, _, _ in key_holders(connection, keys)} >= {"email"}
         for ids in ([1], [1, 2, 3]):
             list(feature_rows(connection, ids))
-    assert len(sent) == 6
-    assert (sent[0], sent[1], sent[4]) == (sent[2], sent[3], sent[5])
+        for keys, known in ((few, {}), (many, {"f_given:ann": 900})):
+            assert key_facts(connection, keys, known, 200).counted["email:ann@example.com"] == 1
+    assert len(sent) == 8
+    assert (sent[0], sent[1], sent[4], sent[6]) == (sent[2], sent[3], sent[5], sent[7])
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -126,3 +181,35 @@ def test_postgresql_reads_key_holders_from_the_index_alone(
             )
         )
     assert "Index Only Scan using uq_identity_keys_kind" in plan, plan
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_key_facts_count_and_find_holders_from_the_index(
+    database: Database, sources: list[int]
+) -> None:
+    """The one statement counts and finds holders from the index alone, and reads it
+    only for the keys that need it."""
+    _ingest_people(database, sources[0])
+    with database.engine.connect() as connection:
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            connection.exec_driver_sql(f"SET {setting} = off")
+        plan = "\n".join(
+            row[0]
+            for row in connection.execute(
+                text(f"EXPLAIN ANALYZE {_PG_FACTS.text}"),
+                {
+                    "kinds": ["f_family", "email"],
+                    "values": ["lee", "ann@example.com"],
+                    "known": [900, None],
+                    "looked": [False, True],
+                    "deterministic": [False, True],
+                    "max_block": 200,
+                },
+            )
+        )
+    scans = [line for line in plan.splitlines() if "uq_identity_keys_kind" in line]
+    assert len(scans) == 2, plan  # the count, the holders
+    assert all("Index Only Scan" in line for line in scans), plan
+    # each read the index once: the count skipped the key whose count was given, and the
+    # holders the feature-only key
+    assert all("loops=1)" in line for line in scans), plan
