@@ -154,7 +154,11 @@ def load_index(
     index.counts.update({**known, **facts.counted})
     index.demoted = facts.demoted
     _attach(index, facts.holders)
-    index.load(h for k in keys if is_deterministic(k) for h in index.holders.get(k, ()))
+    compared = [h for k in keys if is_deterministic(k) for h in index.holders.get(k, ())]
+    for holder in compared:
+        if holder.record_id in facts.features:
+            holder.features = stored_features(facts.features[holder.record_id])
+    index.load(compared)  # those the facts came without
     _load_non_matches(connection, index, list(record_ids))
     return index
 

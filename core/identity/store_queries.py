@@ -47,6 +47,7 @@ _PG_HOLDERS = text(
 # holding it with their newest record, asked only for keys the resolver compares by:
 # looked up (not a feature-only key), held, not demoted, and deterministic or a
 # block small enough to nominate. COALESCE runs the count only where none was given.
+# The holders of deterministic keys are all compared, so their features come along.
 _PG_FACTS = text(
     "WITH w AS MATERIALIZED (SELECT * FROM unnest(CAST(:kinds AS varchar[]), "
     "CAST(:values AS varchar[]), CAST(:known AS integer[]), CAST(:looked AS boolean[]), "
@@ -56,11 +57,13 @@ _PG_FACTS = text(
     "d AS MATERIALIZED (SELECT c.*, c.deterministic AND c.looked AND c.n > 0 AND EXISTS "
     "(SELECT 1 FROM shared_keys AS s WHERE s.kind = c.kind AND s.value = c.value) AS demoted "
     "FROM c) "
-    "SELECT d.kind, d.value, d.known IS NULL, d.n, d.demoted, h.customer_id, h.newest "
+    "SELECT d.kind, d.value, d.known IS NULL, d.n, d.demoted, h.customer_id, h.newest, "
+    "CAST(r.match_features AS TEXT) "
     "FROM d LEFT JOIN LATERAL (SELECT k.customer_id, max(k.source_record_id) AS newest "
     "FROM identity_keys AS k WHERE d.looked AND d.n > 0 AND NOT d.demoted "
     "AND (d.deterministic OR d.n <= :max_block) AND k.kind = d.kind AND k.value = d.value "
-    "AND k.customer_id IS NOT NULL GROUP BY k.customer_id) AS h ON true"
+    "AND k.customer_id IS NOT NULL GROUP BY k.customer_id) AS h ON true "
+    "LEFT JOIN source_records AS r ON d.deterministic AND r.id = h.newest"
 )
 # Features as text: decoded through the stored_features cache, not once per fetch.
 _PG_FEATURES = text(
@@ -79,6 +82,8 @@ class KeyFacts:
     counted: dict[str, int] = field(default_factory=dict)  # counted now; held keys only
     demoted: set[str] = field(default_factory=set)
     holders: list[tuple[str, int, int]] = field(default_factory=list)  # key, customer, record
+    # match features (JSON text) of deterministic keys' holders, where already read
+    features: dict[int, str | None] = field(default_factory=dict)
 
 
 def is_deterministic(key: str) -> bool:
@@ -95,7 +100,8 @@ def key_facts(
 ) -> KeyFacts:
     """Counts of the keys ``known`` lacks, the demoted keys, and the holders of the keys
     worth comparing with: held, not demoted, and deterministic or held by at most
-    ``max_block`` records (counts from ``known`` where it has them)."""
+    ``max_block`` records (counts from ``known`` where it has them). On PostgreSQL the
+    features of the deterministic keys' holders come too."""
     if not keys:
         return KeyFacts()
     if connection.dialect.name != "postgresql":
@@ -113,7 +119,7 @@ def key_facts(
         },
     )
     facts = KeyFacts()
-    for kind, value, counted, n, demoted, customer, record in rows:
+    for kind, value, counted, n, demoted, customer, record, features in rows:
         key = f"{kind}:{value}"
         if counted and n > 0:
             facts.counted[key] = n
@@ -121,6 +127,8 @@ def key_facts(
             facts.demoted.add(key)
         if customer is not None:
             facts.holders.append((key, customer, record))
+            if is_deterministic(key):
+                facts.features[record] = features
     return facts
 
 

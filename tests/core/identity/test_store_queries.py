@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import event, select, text
 
 from core.db import Database
-from core.identity.features import split_key
+from core.identity.candidates import load_index
+from core.identity.features import Features, extract, split_key
+from core.identity.options import IdentityOptions
 from core.identity.store_queries import (
     _PG_FACTS,
+    _PG_FEATURES,
     _PG_HOLDERS,
     count_holders,
     feature_rows,
@@ -122,6 +125,33 @@ def test_key_facts_follow_the_stored_rows(database: Database, sources: list[int]
     assert any(key == "email:bob@example.com" for key, _, _ in facts.holders)
     assert facts.counted["f_family:lee"] == 3
     assert all(counts[key] <= max_block or key.startswith("email") for key, _, _ in facts.holders)
+    compared = {record for key, _, record in facts.holders if key.startswith(("email", "phone"))}
+    if database.dialect == "postgresql":  # their features came with the facts
+        assert compared
+        assert set(facts.features) == compared
+        with database.session() as session:
+            rows = session.execute(select(SourceRecord.id, SourceRecord.match_features))
+            expected = {rid: features for rid, features in rows if rid in compared}
+        assert {rid: json.loads(text) for rid, text in facts.features.items()} == expected
+    else:  # fetched when compared
+        assert facts.features == {}
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_index_needs_no_fetch_for_deterministic_holders(
+    database: Database, sources: list[int]
+) -> None:
+    _ingest_people(database, sources[0])
+    newcomer = extract({"given_name": "Bob", "family_name": "Lee", "emails": ["bob@example.com"]})
+    sent: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    with database.session() as session:
+        index = load_index(session, [newcomer], [], 3, IdentityOptions())
+        stored = dict(session.execute(select(SourceRecord.id, SourceRecord.match_features)).all())
+    (holder,) = index.holders["email:bob@example.com"]
+    assert holder.features == Features.from_json(stored[holder.record_id])
+    assert not [statement for statement in sent if statement == _PG_FEATURES.text]
+    assert len(sent) == 2  # the common keys' shares, then the facts
 
 
 def test_nothing_asked_sends_nothing(database: Database) -> None:
