@@ -63,13 +63,16 @@ def write_chunk(
         stage_records(fresh, ids[SourceRecord], items, plan)
         bridges = plan_bridges(session, items, plan.customers) if plan.merge_bridges else []
         changed = None if plan.relink_only else refresh_targets(session, items, plan)
+        # before the flush, so a changed customer's new golden values and version are
+        # one UPDATE (two when the version was bumped after it)
+        events = [] if changed is None else customer_events(plan.customers, changed)
         session.flush()  # customers first: the new records point at them
         insert_new_records(session, items)
         replace_keys(session, items)
         write_demotions(session, index)
         open_reviews(session, items, plan.customers, check_new=plan.relink_only)
-        if changed is not None:
-            announce(session, plan.customers, changed)
+        session.flush()  # events already in the session keep their place in the outbox order
+        write_events(session, events)
         if bridges:
             follow_merges(items, merge_bridges(session, bridges))
 
@@ -158,13 +161,12 @@ def _view(record: Any, plan: ChunkWrite) -> RecordView:
     return RecordView(record.id, kind, record.mapped, record.content_updated_at)
 
 
-def announce(
-    session: Session, customers: Mapping[CustomerRef, Customer], changed: Mapping[int, set[str]]
-) -> None:
-    """``customer.created`` for new customers, ``customer.updated`` for changed ones.
-
-    Written with one executemany: through the ORM each event was its own INSERT.
-    """
+def customer_events(
+    customers: Mapping[CustomerRef, Customer], changed: Mapping[int, set[str]]
+) -> list[EventRow]:
+    """``customer.created`` for new customers, ``customer.updated`` (the version bumped)
+    for changed ones: written with one executemany, where through the ORM each event
+    was its own INSERT."""
     events: list[EventRow] = []
     seen: set[int] = set()
     for ref, customer in customers.items():
@@ -176,5 +178,4 @@ def announce(
             events.append(customer_event_row(customer, "customer.created", {"golden": golden}))
         elif changed.get(customer.id):
             events.append(update_event_row(customer, changed[customer.id]))
-    session.flush()  # events already in the session keep their place in the outbox order
-    write_events(session, events)
+    return events

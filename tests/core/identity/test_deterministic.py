@@ -1,7 +1,7 @@
 """Deterministic links: external id, email and phone; shared keys; role addresses; conflicts."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from core.db import Database
 from core.identity import IdentityOptions, ingest_customer
@@ -39,6 +39,30 @@ def test_same_email_from_another_tool_links(database: Database, sources: list[in
         record = session.get(SourceRecord, second.source_record_id)
         assert (record.link_rule, record.link_explanation) == ("email", second.explanation)
     assert active_customers(database) == 1
+
+
+def test_an_update_writes_the_customer_row_once(database: Database, sources: list[int]) -> None:
+    """New golden values and the bumped version go in one UPDATE, and the event names
+    the version the row has."""
+    first = ingest(database, sources[0], "c1", full_name="Ann Lee", job_title="Engineer")
+    updates: list[str] = []
+
+    def watch(*args: object) -> None:
+        if str(args[2]).startswith("UPDATE customers"):
+            updates.append(str(args[2]))
+
+    event.listen(database.engine, "before_cursor_execute", watch)
+    ingest(database, sources[0], "c1", full_name="Ann Lee", job_title="CTO")
+    event.remove(database.engine, "before_cursor_execute", watch)
+    assert len(updates) == 1
+    assert "golden=" in updates[0]
+    assert "version=" in updates[0]
+    with database.session() as session:
+        customer = session.get(Customer, first.customer_id)
+        sequences = session.scalars(
+            select(OutboxEvent.sequence).where(OutboxEvent.type == "customer.updated")
+        ).all()
+        assert (customer.version, sequences) == (2, [2])
 
 
 def test_same_phone_links_even_written_differently(database: Database, sources: list[int]) -> None:
