@@ -47,7 +47,8 @@ _PG_HOLDERS = text(
 # holding it with their newest record, asked only for keys the resolver compares by:
 # looked up (not a feature-only key), held, not demoted, and deterministic or a
 # block small enough to nominate. COALESCE runs the count only where none was given.
-# The holders of deterministic keys are all compared, so their features come along.
+# The holders of deterministic keys are all compared, so their features come along
+# (read only for those: CASE runs its subquery only where its condition holds).
 _PG_FACTS = text(
     "WITH w AS MATERIALIZED (SELECT * FROM unnest(CAST(:kinds AS varchar[]), "
     "CAST(:values AS varchar[]), CAST(:known AS integer[]), CAST(:looked AS boolean[]), "
@@ -58,12 +59,12 @@ _PG_FACTS = text(
     "(SELECT 1 FROM shared_keys AS s WHERE s.kind = c.kind AND s.value = c.value) AS demoted "
     "FROM c) "
     "SELECT d.kind, d.value, d.known IS NULL, d.n, d.demoted, h.customer_id, h.newest, "
-    "CAST(r.match_features AS TEXT) "
+    "CASE WHEN d.deterministic THEN (SELECT CAST(r.match_features AS TEXT) "
+    "FROM source_records AS r WHERE r.id = h.newest) END "
     "FROM d LEFT JOIN LATERAL (SELECT k.customer_id, max(k.source_record_id) AS newest "
     "FROM identity_keys AS k WHERE d.looked AND d.n > 0 AND NOT d.demoted "
     "AND (d.deterministic OR d.n <= :max_block) AND k.kind = d.kind AND k.value = d.value "
-    "AND k.customer_id IS NOT NULL GROUP BY k.customer_id) AS h ON true "
-    "LEFT JOIN source_records AS r ON d.deterministic AND r.id = h.newest"
+    "AND k.customer_id IS NOT NULL GROUP BY k.customer_id) AS h ON true"
 )
 # Features as text: decoded through the stored_features cache, not once per fetch.
 _PG_FEATURES = text(
