@@ -35,13 +35,6 @@ from sqlalchemy import Connection, Select, Text, and_, bindparam, cast, func, or
 from core.identity.features import DETERMINISTIC_KINDS, split_key
 from core.models import IdentityKey, SharedKey, SourceRecord
 
-_WANTED = "unnest(CAST(:kinds AS varchar[]), CAST(:values AS varchar[])) AS w(kind, value)"
-_JOINED = f"FROM {_WANTED} JOIN identity_keys AS k ON k.kind = w.kind AND k.value = w.value"
-_PG_COUNT = text(f"SELECT k.kind, k.value, count(*) {_JOINED} GROUP BY k.kind, k.value")
-_PG_HOLDERS = text(
-    f"SELECT k.kind, k.value, k.customer_id, max(k.source_record_id) {_JOINED} "
-    "WHERE k.customer_id IS NOT NULL GROUP BY k.kind, k.value, k.customer_id"
-)
 # Each wanted key's count (given, or counted from the index), whether it is demoted
 # (a deterministic key that is held and listed in shared_keys), and the customers
 # holding it with their newest record, asked only for keys the resolver compares by:
@@ -136,20 +129,20 @@ def key_facts(
 def _facts_apart(
     connection: Connection, keys: list[str], known: Mapping[str, int], max_block: int
 ) -> KeyFacts:
-    """The same facts in three statements, each in the portable form."""
-    counted = count_holders(connection, [key for key in keys if key not in known])
+    """The same facts in three statements, SQLite's form (JSON arrays, ``json_each``)."""
+    counted = _count_holders(connection, [key for key in keys if key not in known])
     counts = {**known, **counted}
     looked = [key for key in keys if is_looked_up(key) and counts.get(key)]
-    demoted = demoted_keys(connection, [key for key in looked if is_deterministic(key)])
+    demoted = _demoted_keys(connection, [key for key in looked if is_deterministic(key)])
     wanted = [
         key
         for key in looked
         if key not in demoted and (is_deterministic(key) or counts[key] <= max_block)
     ]
-    return KeyFacts(counted, demoted, key_holders(connection, wanted))
+    return KeyFacts(counted, demoted, _key_holders(connection, wanted))
 
 
-def demoted_keys(connection: Connection, keys: list[str]) -> set[str]:
+def _demoted_keys(connection: Connection, keys: list[str]) -> set[str]:
     """Those of these keys listed as shared by distinct people."""
     if not keys:
         return set()
@@ -163,12 +156,12 @@ def demoted_keys(connection: Connection, keys: list[str]) -> set[str]:
     return {f"{kind}:{value}" for kind, value in found} & set(keys)
 
 
-def count_holders(connection: Connection, keys: list[str]) -> dict[str, int]:
+def _count_holders(connection: Connection, keys: list[str]) -> dict[str, int]:
     """Stored records holding each key (keys nobody holds are absent)."""
     return {f"{kind}:{value}": n for kind, value, n in _rows(connection, keys, counting=True)}
 
 
-def key_holders(connection: Connection, keys: list[str]) -> list[tuple[str, int, int]]:
+def _key_holders(connection: Connection, keys: list[str]) -> list[tuple[str, int, int]]:
     """(key, customer id, newest record id) for each customer holding each key."""
     return [
         (f"{kind}:{value}", customer, record)
@@ -188,11 +181,6 @@ def feature_rows(connection: Connection, record_ids: list[int]) -> Iterator[tupl
 
 def _rows(connection: Connection, keys: list[str], *, counting: bool) -> Iterator[Any]:
     if not keys:
-        return
-    if connection.dialect.name == "postgresql":
-        kinds, values = zip(*(split_key(key) for key in keys), strict=True)
-        statement = _PG_COUNT if counting else _PG_HOLDERS
-        yield from connection.execute(statement, {"kinds": list(kinds), "values": list(values)})
         return
     kinds_present, values_by_kind = _by_kind(keys)
     statement = _count_statement if counting else _holders_statement
