@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
-from core.identity.common_counts import common_counts
+from core.identity.common_counts import CommonCounts, common_counts
 from core.identity.common_keys import read_common_shares
-from core.identity.features import Features, stored_features
+from core.identity.features import Features, is_deterministic, stored_features
 from core.identity.options import IdentityOptions
-from core.identity.store_queries import feature_rows, is_deterministic, key_facts
+from core.identity.store_queries import feature_rows, key_facts
 from core.models import NonMatch, SourceRecord
 
 
@@ -148,9 +148,10 @@ def load_index(
     index = CandidateIndex(options=options, total=total)
     index.fetch = lambda record_ids: _features(connection, record_ids)
     keys = sorted({key for f in features for key in f.all_keys()})
-    known = _known_counts(session, connection, keys, total)
+    cache = common_counts(session)
+    known = _known_counts(cache, connection, keys, total)
     facts = key_facts(connection, keys, known, options.max_block_size)
-    common_counts(session).remember(facts.counted, total)
+    cache.remember(facts.counted, total)
     index.counts.update({**known, **facts.counted})
     index.demoted = facts.demoted
     _attach(index, facts.holders)
@@ -164,10 +165,9 @@ def load_index(
 
 
 def _known_counts(
-    session: Session, connection: Connection, keys: list[str], total: int
+    cache: CommonCounts, connection: Connection, keys: list[str], total: int
 ) -> dict[str, int]:
     """Common keys' holders, estimated from their remembered share: never counted."""
-    cache = common_counts(session)
     if cache.table_due():
         cache.use_table(read_common_shares(connection))
     return cache.known(keys, total)

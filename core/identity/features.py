@@ -159,6 +159,16 @@ def split_key(key: str) -> tuple[str, str]:
     return kind, value
 
 
+def is_deterministic(key: str) -> bool:
+    """An email or phone key: links on its own unless demoted."""
+    return split_key(key)[0] in DETERMINISTIC_KINDS
+
+
+def is_looked_up(key: str) -> bool:
+    """Frequency keys (``f_…``) are counted for u-probabilities, never looked up."""
+    return not key.startswith("f_")
+
+
 def _phones(raws: list[str], region: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """E.164 numbers, and tails of every number, even one lacking its country code."""
     numbers: list[str] = []

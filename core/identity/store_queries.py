@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Text, and_, bindparam, cast, func, or_, select, text
 
-from core.identity.features import DETERMINISTIC_KINDS, split_key
+from core.identity.features import DETERMINISTIC_KINDS, is_deterministic, is_looked_up, split_key
 from core.models import IdentityKey, SharedKey, SourceRecord
 
 # Each wanted key's count (given, or counted from the index), whether it is demoted
@@ -80,15 +80,6 @@ class KeyFacts:
     features: dict[int, str | None] = field(default_factory=dict)
 
 
-def is_deterministic(key: str) -> bool:
-    return split_key(key)[0] in DETERMINISTIC_KINDS
-
-
-def is_looked_up(key: str) -> bool:
-    """Feature-only keys (``f_…``) are counted for their frequency, never looked up."""
-    return not key.startswith("f_")
-
-
 def key_facts(
     connection: Connection, keys: list[str], known: Mapping[str, int], max_block: int
 ) -> KeyFacts:
@@ -121,7 +112,7 @@ def key_facts(
             facts.demoted.add(key)
         if customer is not None:
             facts.holders.append((key, customer, record))
-            if is_deterministic(key):
+            if kind in DETERMINISTIC_KINDS:
                 facts.features[record] = features
     return facts
 
